@@ -1,0 +1,29 @@
+"""The web application: ``create_app`` is its one front door."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config
+from .config import Settings
+from .store import Store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """Build the Flask app over a store (opened from the settings when not given)."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(config.package_file("templates")),
+        static_folder=str(config.package_file("static")),
+    )
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.extensions["registry.settings"] = settings
+    app.extensions["registry.store"] = store or Store(settings.data_dir, settings.base)
+
+    from .web import errors, i18n, pages
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,0 +1,341 @@
+"""The ``pes-registry`` command line.
+
+Exit codes: 0 ok, 1 invalid data (or a store problem), 2 usage error. Errors are one clear
+message on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from . import __version__
+from .config import Settings
+from .errors import RegistryError, StoreError, UsageError, ValidationFailed
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+class Context:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._store = None
+
+    def store(self):
+        from .store import Store
+
+        if self._store is None:
+            self._store = Store(self.settings.data_dir, self.settings.base)
+        return self._store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Data folder of the store (default: $REGISTRY_DATA or ./var/store).")
+@click.option("--base", default=None, help="Base of instance IRIs (default: $REGISTRY_BASE).")
+@click.version_option(__version__, prog_name="pes-registry")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, base: str | None) -> None:
+    """Open-data registry of the social economy in Toruń."""
+    try:
+        settings = Settings.from_env(data_dir=data_dir, base=base)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    ctx.obj = Context(settings)
+
+
+@cli.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create the store and install the ontology and concept schemes."""
+    from .system import install
+
+    changed = install(obj.store())
+    click.echo(f"Store ready in {obj.settings.data_dir} "
+               f"({'ontology and vocabularies installed' if changed else 'already up to date'}).")
+
+
+def _print_report(report, *, lang: str = "en", verbose: bool = True) -> None:
+    for doc in report.documents:
+        if doc.status == "rejected":
+            click.echo(f"REJECTED {doc.iri} ({doc.source})", err=True)
+            for m in doc.messages(lang):
+                click.echo(f"  - {m}", err=True)
+        if verbose:
+            for m in doc.warning_messages(lang):
+                click.echo(f"  warning {doc.iri.rsplit('/', 1)[-1]}: {m}", err=True)
+
+
+def _sources(files: tuple[Path, ...], settings: Settings, fmt: str | None):
+    from .ingest import Source
+
+    if not files:
+        raise UsageError("name at least one file")
+    # The command line loads files the operator chose; they may be larger than web uploads.
+    limit = max(settings.max_upload_bytes, 4 * 1024**3)
+    return [Source.from_path(f, max_bytes=limit, format=fmt) for f in files], limit
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--partial", is_flag=True, help="Store the valid documents and list the rejected ones.")
+@click.option("--format", "fmt", default=None, help="Input format if the extension does not tell.")
+@click.option("--lang", type=click.Choice(["pl", "en"]), default="en", help="Language of messages.")
+@click.option("--quiet", is_flag=True, help="Do not list warnings.")
+@click.pass_obj
+def load(obj: Context, files: tuple[Path, ...], partial: bool, fmt: str | None, lang: str, quiet: bool) -> None:
+    """Validate FILES and store them (all or nothing unless --partial)."""
+    from .ingest import ingest, publisher_iri
+    from .system import install
+
+    sources, limit = _sources(files, obj.settings, fmt)
+    store = obj.store()
+    install(store)
+    with _progress(obj) as progress:
+        try:
+            report = ingest(store, sources, partial=partial, max_bytes=limit, progress=progress,
+                            agent=publisher_iri(obj.settings.base, obj.settings.publisher))
+        except ValidationFailed as e:
+            from .ingest import IngestReport
+
+            _print_report(IngestReport(documents=e.reports), lang=lang, verbose=False)
+            raise
+    _print_report(report, lang=lang, verbose=not quiet)
+    s = report.summary()
+    click.echo(
+        f"{s['created']} created, {s['replaced']} replaced, {s['unchanged']} unchanged, "
+        f"{s['rejected']} rejected; {report.triples} triples written."
+    )
+    if s["rejected"]:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default=None, help="Input format if the extension does not tell.")
+@click.option("--lang", type=click.Choice(["pl", "en"]), default="en", help="Language of messages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def validate(obj: Context, files: tuple[Path, ...], fmt: str | None, lang: str, as_json: bool) -> None:
+    """Validate FILES without storing anything; exit 1 if they do not conform."""
+    from .ingest import IngestReport, ingest
+    from .store import Store
+
+    sources, limit = _sources(files, obj.settings, fmt)
+    try:
+        store = obj.store()
+    except StoreError:
+        # A running server holds the store: check against an empty registry instead.
+        click.echo("note: the store is in use; links to other documents are checked only within"
+                   " these files.", err=True)
+        store = Store(None, obj.settings.base)
+    try:
+        report = ingest(store, sources, dry_run=True, max_bytes=limit)
+        ok = True
+    except ValidationFailed as e:
+        report, ok = IngestReport(documents=e.reports), False
+    if as_json:
+        click.echo(json.dumps({"conforms": ok, "documents": [d.to_dict() for d in report.documents]},
+                              ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, lang=lang)
+        click.echo(f"{len(report.documents)} documents: "
+                   + ("all conform." if ok else f"{len(report.rejected)} do not conform."))
+    if not ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(sorted(RESULT_FORMATS) + sorted(GRAPH_FORMATS)),
+              default=None, help="Result format (default: tsv for SELECT, ttl for CONSTRUCT).")
+@click.option("--file", "from_file", is_flag=True, help="SPARQL is the path of a query file.")
+@click.pass_obj
+def query(obj: Context, sparql: str, fmt: str | None, from_file: bool) -> None:
+    """Run a SPARQL query over the store; results to standard output."""
+    if from_file:
+        try:
+            sparql = Path(sparql).read_text(encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot read the query file: {e.strerror}") from None
+    store = obj.store()
+    try:
+        result = store.query(sparql)
+    except SyntaxError as e:
+        raise UsageError(f"SPARQL syntax error: {e}") from None
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryBoolean):
+        fmt = fmt or "tsv"
+        if fmt in GRAPH_FORMATS:
+            raise UsageError("an ASK query gives a boolean; choose json, xml, csv or tsv")
+        result.serialize(out, RESULT_FORMATS[fmt])
+    elif isinstance(result, ox.QuerySolutions):
+        fmt = fmt or "tsv"
+        if fmt in GRAPH_FORMATS:
+            raise UsageError("a SELECT query gives solutions; choose json, xml, csv or tsv")
+        result.serialize(out, RESULT_FORMATS[fmt])
+    else:
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS or GRAPH_FORMATS[fmt].supports_datasets:
+            raise UsageError("a CONSTRUCT or DESCRIBE query gives a graph; choose ttl, nt, jsonld or rdf")
+        result.serialize(out, GRAPH_FORMATS[fmt])
+    out.flush()
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def dump(obj: Context, file: Path) -> None:
+    """Write the whole store to FILE (.nq or .trig, optionally .gz)."""
+    count = obj.store().dump(file)
+    click.echo(f"{count} quads written to {file}.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a store that is not empty.")
+@click.pass_obj
+def restore(obj: Context, file: Path, replace: bool) -> None:
+    """Rebuild the store from a dump written by `dump`."""
+    from .store import restore as do_restore
+
+    count = do_restore(obj.settings.data_dir, file, obj.settings.base, replace=replace)
+    click.echo(f"{count} quads restored into {obj.settings.data_dir}.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_obj
+def stats(obj: Context, as_json: bool) -> None:
+    """Counts of what the store holds."""
+    from .stats import counts
+
+    c = counts(obj.store())
+    if as_json:
+        click.echo(json.dumps(c))
+    else:
+        for k, v in c.items():
+            click.echo(f"{k:15} {v}")
+
+
+@cli.command()
+@click.option("--if-empty", is_flag=True, help="Load only if the store holds no documents yet.")
+@click.pass_obj
+def demo(obj: Context, if_empty: bool) -> None:
+    """Load the fictional demo data set (validated, like any other input)."""
+    from .demo import demo_documents
+    from .ingest import Source, ingest, publisher_iri
+    from .stats import counts
+    from .system import install
+
+    store = obj.store()
+    install(store)
+    if if_empty and counts(store)["entities"] > 0:
+        click.echo("The store already holds data; demo not loaded.")
+        return
+    documents = demo_documents(obj.settings.base)
+    data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
+    report = ingest(store, [Source(name="demo.nt", data=data)],
+                    agent=publisher_iri(obj.settings.base, obj.settings.publisher))
+    s = report.summary()
+    c = counts(store)
+    click.echo(f"Demo loaded: {s['created']} documents created, {s['replaced']} replaced, "
+               f"{s['unchanged']} unchanged. The store holds {c['entities']} entities, "
+               f"{c['offers']} offers, {c['opportunities']} opportunities, {c['actions']} actions.")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["entities", "offers"]))
+@click.argument("file", type=click.Path(path_type=Path))
+def template(kind: str, file: Path) -> None:
+    """Write an empty tabular template (CSV or XLSX by extension) for KIND."""
+    from loaders.tabular import write_template
+
+    if file.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError("the template is written as .csv or .xlsx")
+    write_template(kind, file)
+    click.echo(f"Template for {kind} written to {file}.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, threads: int) -> None:
+    """Serve the registry over HTTP."""
+    from waitress import serve as waitress_serve
+
+    from .app import create_app
+
+    app = create_app(obj.settings, store=obj.store())
+    click.echo(f"Serving on http://{host}:{port}/ (data: {obj.settings.data_dir})")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="pes-registry")
+
+
+class _progress:
+    """A progress bar on standard error for long loads (silent when not a terminal)."""
+
+    def __init__(self, obj: Context):
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" documents", desc="validating", file=sys.stderr)
+            return self.bar.update
+        return None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the CLI and turns every error into a message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="pes-registry", standalone_mode=False)
+        return 0
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as e:
+        e.show()
+        return 2
+    except ValidationFailed as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    except RegistryError as e:
+        click.echo(f"error: {e}", err=True)
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing half-written stays in the store.", err=True)
+        return 130
+    except SystemExit as e:
+        return int(e.code or 0)
+    except Exception as e:  # the last line of defence: no traceback to a user
+        click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""The embedded Oxigraph store: the only place that constructs a ``pyoxigraph.Store``.
+
+Layout of the data folder::
+
+    {data}/oxigraph/     the RocksDB store (one named graph per document)
+    {data}/journal/      the record of a large write in progress (see ``commit``)
+
+Graph naming (docs/data-model.md): a document's graph is ``{BASE}/{kind}/{key}``; the ontology,
+each concept scheme, provenance and catalogue metadata have their own graphs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import StoreError, UsageError
+from .namespaces import PES
+
+# Writes up to this many quads go through one SPARQL update (atomic and invisible to readers
+# until committed); larger ones are journalled and bulk-loaded.
+SMALL_WRITE_QUADS = 50_000
+
+_STORE_VERSION = ox.NamedNode(str(PES.storeVersion))
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def graph_iri(base: str, kind: str, key: str) -> str:
+    """IRI of the named graph holding the document of ``{BASE}/id/{kind}/{key}``."""
+    return f"{base}/{kind}/{key}"
+
+
+def resource_iri(base: str, kind: str, key: str) -> str:
+    """IRI of an instance of this deployment."""
+    return f"{base}/id/{kind}/{key}"
+
+
+def provenance_graph(base: str) -> str:
+    """Named graph of the provenance records (one ``prov:Activity`` per write)."""
+    return f"{base}/graph/provenance"
+
+
+def catalog_graph(base: str) -> str:
+    """Named graph of catalogue metadata."""
+    return f"{base}/graph/catalog"
+
+
+def valid_key(key: str) -> bool:
+    """True for a stable slug usable as an instance key."""
+    return bool(_KEY_RE.match(key))
+
+
+@dataclass
+class Write:
+    """One atomic change: whole graphs replaced (or created), graphs removed, provenance added."""
+
+    graphs: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    provenance: list[ox.Quad] = field(default_factory=list)
+    marker: str | None = None  # IRI of the activity that records this write
+
+    def size(self) -> int:
+        return sum(len(q) for q in self.graphs.values()) + len(self.provenance)
+
+
+class Store:
+    """The registry's store on disk (or in memory, with ``path=None``, for tests and staging)."""
+
+    def __init__(self, path: Path | str | None, base: str):
+        self.base = base
+        self.path = Path(path) if path is not None else None
+        if self.path is None:
+            self._ox = ox.Store()
+            return
+        db = self.path / "oxigraph"
+        try:
+            db.mkdir(parents=True, exist_ok=True)
+            self._ox = ox.Store(str(db))
+        except OSError as e:
+            text = str(e)
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"The store in {self.path} is in use by another process (a running server or"
+                    " load?). Stop it first, or use another data folder."
+                ) from None
+            raise StoreError(f"Cannot open the store in {self.path}: {text}") from None
+        self._recover()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store, for readers (queries, dumps). Never write to it."""
+        return self._ox
+
+    def query(self, sparql: str, *, substitutions: dict | None = None, union: bool = True):
+        """Run a SPARQL query; the default graph is the union of all named graphs."""
+        return self._ox.query(
+            sparql,
+            use_default_graph_as_union=union,
+            substitutions=substitutions or None,
+        )
+
+    def quads(self, graph: str) -> list[ox.Quad]:
+        """Every quad of one named graph."""
+        return list(self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._ox.contains_named_graph(ox.NamedNode(graph))
+
+    def types_of(self, iri: str) -> set[str]:
+        """The rdf:type values of a resource, in any graph."""
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        return {
+            q.object.value
+            for q in self._ox.quads_for_pattern(ox.NamedNode(iri), rdf_type, None, None)
+            if isinstance(q.object, ox.NamedNode)
+        }
+
+    def version(self) -> int:
+        """A counter that grows with every committed write (used for ETags and snapshots)."""
+        for q in self._ox.quads_for_pattern(
+            None, _STORE_VERSION, None, ox.NamedNode(provenance_graph(self.base))
+        ):
+            return int(q.object.value)
+        return 0
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def commit(self, write: Write) -> int:
+        """Apply a write atomically; returns the new store version.
+
+        Small writes are one SPARQL update: readers see all of it or nothing. Large writes are
+        recorded in a journal (the graphs they touch and the old content of replaced graphs),
+        then bulk-loaded; if the process dies before the end, the next open rolls them back.
+        """
+        new_version = self.version() + 1
+        if write.size() <= SMALL_WRITE_QUADS:
+            self._ox.update(self._update_text(write, new_version))
+        else:
+            self._bulk_commit(write, new_version)
+        return new_version
+
+    def _version_update(self, new_version: int) -> str:
+        g = f"<{provenance_graph(self.base)}>"
+        return (
+            f"DELETE WHERE {{ GRAPH {g} {{ {g} {_STORE_VERSION} ?v }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {g} {{ {g} {_STORE_VERSION} {new_version} }} }}"
+        )
+
+    def _update_text(self, write: Write, new_version: int) -> str:
+        parts = [f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(set(write.graphs) | write.removed)]
+        data: list[str] = []
+        for g, quads in write.graphs.items():
+            data.append(f"GRAPH <{g}> {{\n")
+            data.extend(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+            data.append("}\n")
+        for q in write.provenance:
+            data.append(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n")
+        if data:
+            parts.append("INSERT DATA {\n" + "".join(data) + "} ;\n")
+        parts.append(self._version_update(new_version))
+        return "".join(parts)
+
+    def _journal_dir(self) -> Path:
+        if self.path is None:
+            raise StoreError("large writes need an on-disk store")
+        return self.path / "journal"
+
+    def _bulk_commit(self, write: Write, new_version: int) -> None:
+        if self.path is None:
+            # An in-memory store has nothing to recover after a crash: one transaction.
+            for g in set(write.graphs) | write.removed:
+                self._ox.remove_graph(ox.NamedNode(g))
+            self._ox.extend(q for quads in write.graphs.values() for q in quads)
+            self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
+            return
+        journal = self._journal_dir()
+        journal.mkdir(exist_ok=True)
+        touched = sorted(set(write.graphs) | write.removed)
+        backup = journal / "old-graphs.nq"
+        with backup.open("wb") as out:
+            for g in touched:
+                if self.has_graph(g):
+                    ox.serialize(self.quads(g), out, ox.RdfFormat.N_QUADS)
+            out.flush()
+            os.fsync(out.fileno())
+        record = {"graphs": touched, "marker": write.marker, "backup": backup.name}
+        _write_durably(journal / "pending.json", json.dumps(record).encode())
+        for g in touched:
+            self._ox.remove_graph(ox.NamedNode(g))
+        self._ox.bulk_extend(q for quads in write.graphs.values() for q in quads)
+        self._ox.flush()
+        # Provenance and the version go last, in one transaction: once they are in, the write
+        # is complete, whatever happens to the journal afterwards.
+        self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
+        self._ox.flush()
+        (journal / "pending.json").unlink()
+        backup.unlink(missing_ok=True)
+
+    def _recover(self) -> None:
+        pending = self.path / "journal" / "pending.json" if self.path else None
+        if pending is None or not pending.exists():
+            return
+        try:
+            record = json.loads(pending.read_text())
+        except (OSError, ValueError):
+            raise StoreError(
+                f"The store in {self.path} has an unreadable journal of an interrupted write;"
+                " restore it from a dump or backup."
+            ) from None
+        marker = record.get("marker")
+        completed = marker is not None and any(
+            True for _ in self._ox.quads_for_pattern(ox.NamedNode(marker), None, None, None)
+        )
+        if not completed:
+            for g in record["graphs"]:
+                self._ox.remove_graph(ox.NamedNode(g))
+            backup = pending.parent / record["backup"]
+            if backup.exists() and backup.stat().st_size:
+                with backup.open("rb") as f:
+                    self._ox.extend(ox.parse(f, ox.RdfFormat.N_QUADS))
+            self._ox.flush()
+        pending.unlink()
+        (pending.parent / record["backup"]).unlink(missing_ok=True)
+
+    def replace_system_graphs(self, graphs: dict[str, list[ox.Quad]]) -> int:
+        """Install or refresh ontology and vocabulary graphs (shipped data, not user input)."""
+        return self.commit(Write(graphs=graphs))
+
+    # -- dumps --------------------------------------------------------------------------------
+
+    def dump(self, target: Path) -> int:
+        """Write the whole store as N-Quads or TriG (by extension, optionally ``.gz``)."""
+        fmt = dump_format(target)
+        tmp = target.with_name(target.name + ".part")
+        opener = gzip.open if target.suffix == ".gz" else open
+        with opener(tmp, "wb") as out:
+            self._ox.dump(out, fmt)
+        tmp.replace(target)
+        return len(self._ox)
+
+    def close(self) -> None:
+        """Flush and release the store (the lock is released when the object is collected)."""
+        try:
+            self._ox.flush()
+        except OSError:
+            pass
+        del self._ox
+
+
+def dump_format(path: Path) -> ox.RdfFormat:
+    """N-Quads or TriG, by the file name (``.nq``, ``.trig``, each optionally ``.gz``)."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".nq"):
+        return ox.RdfFormat.N_QUADS
+    if name.endswith(".trig"):
+        return ox.RdfFormat.TRIG
+    raise UsageError(f"{path.name}: a dump is N-Quads (.nq) or TriG (.trig), optionally gzipped")
+
+
+def read_dump(path: Path) -> Iterator[ox.Quad]:
+    """Quads of a dump written by ``Store.dump``."""
+    fmt = dump_format(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        yield from ox.parse(f, fmt)
+
+
+def restore(data_dir: Path, dump: Path, base: str, *, replace: bool = False) -> int:
+    """Rebuild the store of ``data_dir`` from a dump; the old store stays until the new one is whole.
+
+    The dump is loaded into a new folder beside the store, which then takes the store's place, so
+    an interrupted restore leaves the old store as it was.
+    """
+    if not dump.is_file():
+        raise UsageError(f"{dump}: no such file")
+    live = data_dir / "oxigraph"
+    if live.exists() and not replace:
+        store = Store(data_dir, base)
+        empty = len(store) == 0
+        store.close()
+        del store
+        if not empty:
+            raise UsageError(
+                "The store is not empty; restoring replaces everything in it. Use --replace."
+            )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="restore-", dir=data_dir))
+    try:
+        target = ox.Store(str(staging / "oxigraph"))
+        try:
+            target.bulk_extend(read_dump(dump))
+        except (SyntaxError, ValueError, OSError, EOFError) as e:
+            raise StoreError(f"{dump.name} is not a readable dump: {e}") from None
+        count = len(target)
+        target.flush()
+        del target
+        old = data_dir / f"oxigraph.old-{os.getpid()}"
+        if live.exists():
+            live.rename(old)
+        (staging / "oxigraph").rename(live)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def iter_graphs(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """Group quads by named graph IRI."""
+    out: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        out.setdefault(q.graph_name.value, []).append(q)
+    return out

@@ -1,0 +1,51 @@
+"""The shipped graphs: the ontology and the concept schemes, installed into the store."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+
+from . import config
+from .namespaces import ONTOLOGY_GRAPH
+from .store import Store, Write
+from .validation import vocab_quads
+
+
+def system_quads() -> dict[str, list[ox.Quad]]:
+    """The ontology graph and one graph per concept scheme, as shipped with this version."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    onto = config.ontology_dir() / "pes.ttl"
+    if onto.exists():
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        graphs[ONTOLOGY_GRAPH] = [
+            ox.Quad(t.subject, t.predicate, t.object, g)
+            for t in ox.parse(path=str(onto), format=ox.RdfFormat.TURTLE)
+        ]
+    for q in vocab_quads():
+        graphs.setdefault(q.graph_name.value, []).append(q)
+    return graphs
+
+
+def fingerprint(graphs: dict[str, list[ox.Quad]]) -> str:
+    """A checksum of the shipped graphs, to tell whether the store has the current ones."""
+    h = hashlib.sha256()
+    for name in sorted(graphs):
+        h.update(name.encode())
+        for line in sorted(str(q) for q in graphs[name]):
+            h.update(line.encode())
+    return h.hexdigest()
+
+
+def install(store: Store) -> bool:
+    """Install or refresh the ontology and concept schemes; True if anything changed."""
+    graphs = system_quads()
+    changed = False
+    for name, quads in graphs.items():
+        current = store.quads(name)
+        if {str(q) for q in current} != {str(q) for q in quads}:
+            changed = True
+            break
+    if changed:
+        store.commit(Write(graphs=graphs))
+    return changed
