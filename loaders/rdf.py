@@ -137,7 +137,8 @@ def _format_from_name(name: str) -> RdfFormat | None:
         for fmt in _FORMATS:
             if fmt.media_type == media:
                 return fmt
-        return _EXTRA_MEDIA_TYPES.get(media)
+        if media in _EXTRA_MEDIA_TYPES:
+            return _EXTRA_MEDIA_TYPES[media]
     return _NAMES.get(re.sub(r"[^a-z0-9]", "", value))
 
 

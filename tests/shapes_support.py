@@ -34,8 +34,7 @@ def shape_files() -> list[Path]:
 
 def vocab_files() -> list[Path]:
     """The Turtle files of the concept schemes, loaded with every document."""
-    files = sorted(config.vocab_dir().glob("*.ttl"))
-    return files or sorted((Path(__file__).parent / "shapes" / "_stub_vocab").glob("*.ttl"))  # TEMP
+    return sorted(config.vocab_dir().glob("*.ttl"))
 
 
 @cache
