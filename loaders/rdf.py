@@ -23,13 +23,13 @@ from pyoxigraph import RdfFormat
 from registry.errors import InputError, UsageError
 
 __all__ = [
-    "RdfSyntaxError",
     "FormatInfo",
-    "supported_formats",
+    "RdfSyntaxError",
     "detect_format",
-    "read_bytes",
     "iter_rdf",
     "parse_rdf",
+    "read_bytes",
+    "supported_formats",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -160,10 +160,10 @@ def _format_from_filename(filename: str) -> RdfFormat | None:
 
 def _sniff(data: bytes) -> RdfFormat | None:
     """Guess RDF/XML or JSON-LD from the first bytes; other formats need a name or extension."""
-    head = data[:512].lstrip(UTF8_BOM).lstrip()
-    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF"):
+    head = data[:512].removeprefix(UTF8_BOM).lstrip()
+    if head.startswith((b"<?xml", b"<rdf:RDF")):
         return RdfFormat.RDF_XML
-    if head.startswith(b"{") or head.startswith(b"["):
+    if head.startswith((b"{", b"[")):
         return RdfFormat.JSON_LD
     return None
 
@@ -335,7 +335,9 @@ def _syntax_error(exc: SyntaxError, fmt: RdfFormat, data: bytes) -> RdfSyntaxErr
         if xml_message and xml_message not in message:
             message = f"{message} ({xml_message})"
     # Drop pyoxigraph's own position prefix; the position is restated in both languages.
-    message = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", message)
+    message = re.sub(
+        r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", message
+    )
     where_pl = f" w wierszu {line}, kolumna {column}" if line is not None else ""
     where_en = f" at line {line}, column {column}" if line is not None else ""
     return RdfSyntaxError(
@@ -363,8 +365,7 @@ def iter_rdf(
         raise _too_large(max_bytes)
     fmt = detect_format(format=format, filename=filename, data=data)
     text = _maybe_gunzip(data, max_bytes)
-    if text.startswith(UTF8_BOM):
-        text = text[len(UTF8_BOM) :]
+    text = text.removeprefix(UTF8_BOM)
     _check_utf8(text, fmt)
     if fmt == RdfFormat.RDF_XML:
         _check_xml(text)

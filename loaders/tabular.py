@@ -26,11 +26,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -58,25 +60,27 @@ from registry.namespaces import (
 from .vocabindex import VocabIndex, fold
 
 __all__ = [
-    "Column",
-    "ENTITY_COLUMNS",
-    "OFFER_COLUMNS",
     "COLUMNS",
+    "ENTITY_COLUMNS",
     "KINDS",
-    "Row",
-    "Table",
-    "RowError",
+    "OFFER_COLUMNS",
+    "Column",
     "Document",
-    "read_table",
+    "Row",
+    "RowError",
+    "Table",
+    "errors_text",
     "load_entities",
     "load_offers",
-    "merge_documents",
     "load_tables",
-    "errors_text",
-    "slugify",
-    "write_template",
-    "template_path",
+    "merge_documents",
+    "read_table",
+    "read_tables",
+    "load_upload",
     "reference_markdown",
+    "slugify",
+    "template_path",
+    "write_template",
 ]
 
 ENTITIES = "podmioty"
@@ -117,127 +121,359 @@ _DECIMAL_PL = "liczba; przecinek lub kropka dziesiętna"
 _DECIMAL_EN = "number; decimal comma or point"
 
 ENTITY_COLUMNS: tuple[Column, ...] = (
-    Column("klucz", "Klucz: identyfikator podmiotu w adresie", "Key: the entity's identifier in its address",
-           format_pl=f"małe litery, cyfry i „-”, do {KEY_MAX} znaków; puste = utworzony z nazwy",
-           format_en=f"lower-case letters, digits and '-', up to {KEY_MAX} characters; empty = made from the name",
-           example="spoldzielnia-socjalna-przystan"),
-    Column("nazwa", "Nazwa podmiotu", "Name of the entity", required=True,
-           example="Spółdzielnia Socjalna „Przystań”"),
-    Column("nazwa_pelna", "Pełna nazwa prawna (jak w rejestrze)", "Full legal name (as registered)",
-           example="Spółdzielnia Socjalna Przystań"),
-    Column("forma_prawna", "Forma prawna (wymagana, chyba że podano typ_jednostki)",
-           "Legal form (required unless typ_jednostki is given)",
-           format_pl="klucz lub nazwa ze słownika legal-form", format_en="key or label of the legal-form scheme",
-           example="spoldzielnia-socjalna"),
-    Column("typ_jednostki", "Typ jednostki bez osobowości prawnej (zamiast formy prawnej)",
-           "Type of a unit without legal personality (instead of a legal form)",
-           format_pl="CIS, KIS, ZAZ lub WTZ (słownik unit-type)", format_en="CIS, KIS, ZAZ or WTZ (unit-type scheme)"),
-    Column("jednostka_prowadzaca", "Podmiot prowadzący jednostkę (wymagany przy typ_jednostki)",
-           "Body that runs the unit (required with typ_jednostki)",
-           format_pl="klucz podmiotu z rejestru albo unit:<klucz> jednostki miasta",
-           format_en="key of an entity of the registry, or unit:<key> of a city unit"),
-    Column("krs", "Numer KRS", "KRS number", format_pl="do 10 cyfr", format_en="up to 10 digits",
-           example="0000123456"),
-    Column("nip", "NIP", "Tax identification number (NIP)",
-           format_pl="10 cyfr; myślniki, spacje i prefiks PL dozwolone",
-           format_en="10 digits; hyphens, spaces and a PL prefix allowed", example="956-230-78-95"),
-    Column("regon", "REGON", "REGON statistical number", format_pl="9 lub 14 cyfr",
-           format_en="9 or 14 digits", example="340123452"),
+    Column(
+        "klucz",
+        "Klucz: identyfikator podmiotu w adresie",
+        "Key: the entity's identifier in its address",
+        format_pl=f"małe litery, cyfry i „-”, do {KEY_MAX} znaków; puste = utworzony z nazwy",
+        format_en=f"lower-case letters, digits and '-', up to {KEY_MAX} characters; empty = made from the name",
+        example="spoldzielnia-socjalna-przystan",
+    ),
+    Column(
+        "nazwa",
+        "Nazwa podmiotu",
+        "Name of the entity",
+        required=True,
+        example="Spółdzielnia Socjalna „Przystań”",
+    ),
+    Column(
+        "nazwa_pelna",
+        "Pełna nazwa prawna (jak w rejestrze)",
+        "Full legal name (as registered)",
+        example="Spółdzielnia Socjalna Przystań",
+    ),
+    Column(
+        "forma_prawna",
+        "Forma prawna (wymagana, chyba że podano typ_jednostki)",
+        "Legal form (required unless typ_jednostki is given)",
+        format_pl="klucz lub nazwa ze słownika legal-form",
+        format_en="key or label of the legal-form scheme",
+        example="spoldzielnia-socjalna",
+    ),
+    Column(
+        "typ_jednostki",
+        "Typ jednostki bez osobowości prawnej (zamiast formy prawnej)",
+        "Type of a unit without legal personality (instead of a legal form)",
+        format_pl="CIS, KIS, ZAZ lub WTZ (słownik unit-type)",
+        format_en="CIS, KIS, ZAZ or WTZ (unit-type scheme)",
+    ),
+    Column(
+        "jednostka_prowadzaca",
+        "Podmiot prowadzący jednostkę (wymagany przy typ_jednostki)",
+        "Body that runs the unit (required with typ_jednostki)",
+        format_pl="klucz podmiotu z rejestru albo unit:<klucz> jednostki miasta",
+        format_en="key of an entity of the registry, or unit:<key> of a city unit",
+    ),
+    Column(
+        "krs",
+        "Numer KRS",
+        "KRS number",
+        format_pl="do 10 cyfr",
+        format_en="up to 10 digits",
+        example="0000123456",
+    ),
+    Column(
+        "nip",
+        "NIP",
+        "Tax identification number (NIP)",
+        format_pl="10 cyfr; myślniki, spacje i prefiks PL dozwolone",
+        format_en="10 digits; hyphens, spaces and a PL prefix allowed",
+        example="956-230-78-95",
+    ),
+    Column(
+        "regon",
+        "REGON",
+        "REGON statistical number",
+        format_pl="9 lub 14 cyfr",
+        format_en="9 or 14 digits",
+        example="340123452",
+    ),
     Column("ulica", "Ulica", "Street", example="ul. Przykładowa"),
     Column("numer", "Numer budynku i lokalu", "Building and flat number", example="7"),
-    Column("kod_pocztowy", "Kod pocztowy", "Postal code", format_pl="NN-NNN", format_en="NN-NNN",
-           example="87-100"),
+    Column(
+        "kod_pocztowy",
+        "Kod pocztowy",
+        "Postal code",
+        format_pl="NN-NNN",
+        format_en="NN-NNN",
+        example="87-100",
+    ),
     Column("miejscowosc", "Miejscowość", "Town", example="Toruń"),
-    Column("czesc_miasta", "Urzędowa część miasta", "Official city part",
-           format_pl="klucz lub nazwa ze słownika city-part", format_en="key or name of the city-part scheme",
-           example="Bielany"),
-    Column("okreg", "Okręg (jednostka pomocnicza)", "District (okręg, auxiliary unit)",
-           format_pl="numer 1–13 lub nazwa", format_en="number 1–13 or name", example="8"),
-    Column("szerokosc", "Szerokość geograficzna", "Latitude",
-           format_pl="stopnie dziesiętne WGS84", format_en="decimal degrees, WGS84", example="53.0205"),
-    Column("dlugosc", "Długość geograficzna", "Longitude",
-           format_pl="stopnie dziesiętne WGS84", format_en="decimal degrees, WGS84", example="18.5912"),
-    Column("email", "Adres e-mail", "E-mail address", format_pl="adres e-mail", format_en="e-mail address",
-           example="biuro@przystan.example"),
+    Column(
+        "czesc_miasta",
+        "Urzędowa część miasta",
+        "Official city part",
+        format_pl="klucz lub nazwa ze słownika city-part",
+        format_en="key or name of the city-part scheme",
+        example="Bielany",
+    ),
+    Column(
+        "okreg",
+        "Okręg (jednostka pomocnicza)",
+        "District (okręg, auxiliary unit)",
+        format_pl="numer 1–13 lub nazwa",
+        format_en="number 1–13 or name",
+        example="8",
+    ),
+    Column(
+        "szerokosc",
+        "Szerokość geograficzna",
+        "Latitude",
+        format_pl="stopnie dziesiętne WGS84",
+        format_en="decimal degrees, WGS84",
+        example="53.0205",
+    ),
+    Column(
+        "dlugosc",
+        "Długość geograficzna",
+        "Longitude",
+        format_pl="stopnie dziesiętne WGS84",
+        format_en="decimal degrees, WGS84",
+        example="18.5912",
+    ),
+    Column(
+        "email",
+        "Adres e-mail",
+        "E-mail address",
+        format_pl="adres e-mail",
+        format_en="e-mail address",
+        example="biuro@przystan.example",
+    ),
     Column("telefon", "Telefon", "Telephone", example="+48 56 600 00 00"),
-    Column("www", "Strona internetowa", "Website", format_pl="adres URL", format_en="URL",
-           example="https://przystan.example/"),
-    Column("opis", "Opis działalności (po polsku)", "Description of activities (Polish)",
-           example="Catering i sprzątanie; zatrudniamy osoby zagrożone wykluczeniem."),
-    Column("opis_en", "Opis działalności po angielsku", "Description of activities (English)",
-           example="Catering and cleaning; we employ people at risk of exclusion."),
-    Column("obszary", "Obszary zadań publicznych (art. 4 ust. 1 ustawy o działalności pożytku publicznego)",
-           "Public-task areas (art. 4(1) of the Act on public benefit activity)",
-           format_pl="numery punktów (np. 1a) oddzielone ; lub ,",
-           format_en="item numbers (e.g. 1a) separated by ; or ,", example="2; 8"),
-    Column("data_zalozenia", "Data założenia", "Founding date", format_pl=_DATE_PL, format_en=_DATE_EN,
-           example="2011-05-12"),
-    Column("liczba_pracownikow", "Liczba pracowników", "Number of employees",
-           format_pl="liczba całkowita", format_en="whole number", example="12"),
-    Column("udzial_zagrozonych", "Udział pracowników zagrożonych wykluczeniem społecznym",
-           "Share of employees at risk of social exclusion",
-           format_pl="ułamek 0–1 lub procent, np. 45%", format_en="fraction 0–1 or a percentage such as 45%",
-           example="50%"),
-    Column("opp", "Status organizacji pożytku publicznego (OPP)", "Public-benefit organisation (OPP) status",
-           format_pl=_YESNO_PL, format_en=_YESNO_EN, example="nie"),
-    Column("ps_numer_decyzji", "Przedsiębiorstwo społeczne: numer decyzji wojewody",
-           "Social enterprise: number of the voivode's decision", example="WPS-II.9512.3.2023"),
-    Column("ps_data_decyzji", "Przedsiębiorstwo społeczne: data decyzji", "Social enterprise: date of the decision",
-           format_pl=_DATE_PL, format_en=_DATE_EN, example="2023-03-14"),
-    Column("ps_typ", "Przedsiębiorstwo społeczne: cel (reintegracja lub usługi społeczne)",
-           "Social enterprise: aim (reintegration or social services)",
-           format_pl="reintegracja lub uslugi-spoleczne", format_en="reintegracja or uslugi-spoleczne",
-           example="reintegracja"),
-    Column("ps_od", "Przedsiębiorstwo społeczne: status od (puste = data decyzji)",
-           "Social enterprise: status since (empty = date of the decision)",
-           format_pl=_DATE_PL, format_en=_DATE_EN, example="2023-03-14"),
-    Column("ps_organ", "Przedsiębiorstwo społeczne: organ, który przyznał status",
-           "Social enterprise: authority that granted the status", example="Wojewoda Kujawsko-Pomorski"),
-    Column("zakup_prospoleczny_od", "Certyfikat „Zakup Prospołeczny”: ważny od",
-           "'Zakup Prospołeczny' certificate: valid from", format_pl=_DATE_PL, format_en=_DATE_EN),
-    Column("zakup_prospoleczny_do", "Certyfikat „Zakup Prospołeczny”: ważny do",
-           "'Zakup Prospołeczny' certificate: valid until", format_pl=_DATE_PL, format_en=_DATE_EN),
+    Column(
+        "www",
+        "Strona internetowa",
+        "Website",
+        format_pl="adres URL",
+        format_en="URL",
+        example="https://przystan.example/",
+    ),
+    Column(
+        "opis",
+        "Opis działalności (po polsku)",
+        "Description of activities (Polish)",
+        example="Catering i sprzątanie; zatrudniamy osoby zagrożone wykluczeniem.",
+    ),
+    Column(
+        "opis_en",
+        "Opis działalności po angielsku",
+        "Description of activities (English)",
+        example="Catering and cleaning; we employ people at risk of exclusion.",
+    ),
+    Column(
+        "obszary",
+        "Obszary zadań publicznych (art. 4 ust. 1 ustawy o działalności pożytku publicznego)",
+        "Public-task areas (art. 4(1) of the Act on public benefit activity)",
+        format_pl="numery punktów (np. 1a) oddzielone ; lub ,",
+        format_en="item numbers (e.g. 1a) separated by ; or ,",
+        example="2; 8",
+    ),
+    Column(
+        "data_zalozenia",
+        "Data założenia",
+        "Founding date",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+        example="2011-05-12",
+    ),
+    Column(
+        "liczba_pracownikow",
+        "Liczba pracowników",
+        "Number of employees",
+        format_pl="liczba całkowita",
+        format_en="whole number",
+        example="12",
+    ),
+    Column(
+        "udzial_zagrozonych",
+        "Udział pracowników zagrożonych wykluczeniem społecznym",
+        "Share of employees at risk of social exclusion",
+        format_pl="ułamek 0–1 lub procent, np. 45%",
+        format_en="fraction 0–1 or a percentage such as 45%",
+        example="50%",
+    ),
+    Column(
+        "opp",
+        "Status organizacji pożytku publicznego (OPP)",
+        "Public-benefit organisation (OPP) status",
+        format_pl=_YESNO_PL,
+        format_en=_YESNO_EN,
+        example="nie",
+    ),
+    Column(
+        "ps_numer_decyzji",
+        "Przedsiębiorstwo społeczne: numer decyzji wojewody",
+        "Social enterprise: number of the voivode's decision",
+        example="WPS-II.9512.3.2023",
+    ),
+    Column(
+        "ps_data_decyzji",
+        "Przedsiębiorstwo społeczne: data decyzji",
+        "Social enterprise: date of the decision",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+        example="2023-03-14",
+    ),
+    Column(
+        "ps_typ",
+        "Przedsiębiorstwo społeczne: cel (reintegracja lub usługi społeczne)",
+        "Social enterprise: aim (reintegration or social services)",
+        format_pl="reintegracja lub uslugi-spoleczne",
+        format_en="reintegracja or uslugi-spoleczne",
+        example="reintegracja",
+    ),
+    Column(
+        "ps_od",
+        "Przedsiębiorstwo społeczne: status od (puste = data decyzji)",
+        "Social enterprise: status since (empty = date of the decision)",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+        example="2023-03-14",
+    ),
+    Column(
+        "ps_organ",
+        "Przedsiębiorstwo społeczne: organ, który przyznał status",
+        "Social enterprise: authority that granted the status",
+        example="Wojewoda Kujawsko-Pomorski",
+    ),
+    Column(
+        "zakup_prospoleczny_od",
+        "Certyfikat „Zakup Prospołeczny”: ważny od",
+        "'Zakup Prospołeczny' certificate: valid from",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+    ),
+    Column(
+        "zakup_prospoleczny_do",
+        "Certyfikat „Zakup Prospołeczny”: ważny do",
+        "'Zakup Prospołeczny' certificate: valid until",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+    ),
 )
 
 OFFER_COLUMNS: tuple[Column, ...] = (
-    Column("klucz", "Klucz: identyfikator oferty w adresie", "Key: the offer's identifier in its address",
-           format_pl=f"małe litery, cyfry i „-”, do {KEY_MAX} znaków; puste = klucz podmiotu i nazwa",
-           format_en=f"lower-case letters, digits and '-', up to {KEY_MAX} characters; empty = entity key and name",
-           example="przystan-catering"),
-    Column("podmiot", "Klucz podmiotu, który składa ofertę", "Key of the entity making the offer", required=True,
-           format_pl="klucz z arkusza podmioty albo z rejestru", format_en="key from the entities sheet or the registry",
-           example="spoldzielnia-socjalna-przystan"),
-    Column("nazwa", "Nazwa oferty", "Name of the offer", required=True,
-           example="Catering na spotkania do 200 osób"),
-    Column("opis", "Opis oferty (po polsku)", "Description of the offer (Polish)",
-           example="Obiady, przerwy kawowe i bufety."),
-    Column("opis_en", "Opis oferty po angielsku", "Description of the offer (English)",
-           example="Lunches, coffee breaks and buffets."),
-    Column("cpv", "Kody CPV", "CPV codes", required=True, format_pl="jeden lub więcej kodów oddzielonych ; lub ,",
-           format_en="one or more codes separated by ; or ,", example="55520000-1"),
-    Column("kategoria", "Kategoria oferty", "Offer category",
-           format_pl="klucz lub nazwa ze słownika offer-category", format_en="key or label of the offer-category scheme",
-           example="gastronomia"),
-    Column("obszar", "Obszar działania (puste = całe miasto)", "Area served (empty = the whole city)",
-           format_pl="części miasta lub okręgi (np. „okręg 8”) oddzielone ; lub ,",
-           format_en="city parts or districts (e.g. 'okręg 8') separated by ; or ,", example="Bielany"),
-    Column("cena_od", "Cena od (PLN)", "Price from (PLN)", format_pl=_DECIMAL_PL, format_en=_DECIMAL_EN,
-           example="25"),
-    Column("cena_do", "Cena do (PLN)", "Price up to (PLN)", format_pl=_DECIMAL_PL, format_en=_DECIMAL_EN,
-           example="45"),
-    Column("cena", "Cena stała (PLN)", "Fixed price (PLN)", format_pl=_DECIMAL_PL, format_en=_DECIMAL_EN),
+    Column(
+        "klucz",
+        "Klucz: identyfikator oferty w adresie",
+        "Key: the offer's identifier in its address",
+        format_pl=f"małe litery, cyfry i „-”, do {KEY_MAX} znaków; puste = klucz podmiotu i nazwa",
+        format_en=f"lower-case letters, digits and '-', up to {KEY_MAX} characters; empty = entity key and name",
+        example="przystan-catering",
+    ),
+    Column(
+        "podmiot",
+        "Klucz podmiotu, który składa ofertę",
+        "Key of the entity making the offer",
+        required=True,
+        format_pl="klucz z arkusza podmioty albo z rejestru",
+        format_en="key from the entities sheet or the registry",
+        example="spoldzielnia-socjalna-przystan",
+    ),
+    Column(
+        "nazwa",
+        "Nazwa oferty",
+        "Name of the offer",
+        required=True,
+        example="Catering na spotkania do 200 osób",
+    ),
+    Column(
+        "opis",
+        "Opis oferty (po polsku)",
+        "Description of the offer (Polish)",
+        example="Obiady, przerwy kawowe i bufety.",
+    ),
+    Column(
+        "opis_en",
+        "Opis oferty po angielsku",
+        "Description of the offer (English)",
+        example="Lunches, coffee breaks and buffets.",
+    ),
+    Column(
+        "cpv",
+        "Kody CPV",
+        "CPV codes",
+        required=True,
+        format_pl="jeden lub więcej kodów oddzielonych ; lub ,",
+        format_en="one or more codes separated by ; or ,",
+        example="55520000-1",
+    ),
+    Column(
+        "kategoria",
+        "Kategoria oferty",
+        "Offer category",
+        format_pl="klucz lub nazwa ze słownika offer-category",
+        format_en="key or label of the offer-category scheme",
+        example="gastronomia",
+    ),
+    Column(
+        "obszar",
+        "Obszar działania (puste = całe miasto)",
+        "Area served (empty = the whole city)",
+        format_pl="części miasta lub okręgi (np. „okręg 8”) oddzielone ; lub ,",
+        format_en="city parts or districts (e.g. 'okręg 8') separated by ; or ,",
+        example="Bielany",
+    ),
+    Column(
+        "cena_od",
+        "Cena od (PLN)",
+        "Price from (PLN)",
+        format_pl=_DECIMAL_PL,
+        format_en=_DECIMAL_EN,
+        example="25",
+    ),
+    Column(
+        "cena_do",
+        "Cena do (PLN)",
+        "Price up to (PLN)",
+        format_pl=_DECIMAL_PL,
+        format_en=_DECIMAL_EN,
+        example="45",
+    ),
+    Column(
+        "cena",
+        "Cena stała (PLN)",
+        "Fixed price (PLN)",
+        format_pl=_DECIMAL_PL,
+        format_en=_DECIMAL_EN,
+    ),
     Column("jednostka_ceny", "Jednostka ceny", "Price unit", example="za osobę"),
-    Column("cena_na_zapytanie", "Cena na zapytanie (zamiast ceny)", "Price on request (instead of a price)",
-           format_pl=_YESNO_PL, format_en=_YESNO_EN, example="nie"),
+    Column(
+        "cena_na_zapytanie",
+        "Cena na zapytanie (zamiast ceny)",
+        "Price on request (instead of a price)",
+        format_pl=_YESNO_PL,
+        format_en=_YESNO_EN,
+        example="nie",
+    ),
     Column("zdolnosc", "Zdolność wykonawcza", "Capacity", example="do 200 posiłków dziennie"),
-    Column("zamowienie_zastrzezone", "Nadaje się do zamówienia zastrzeżonego (art. 94 Pzp)",
-           "Fit for a reserved contract (art. 94 of the Public Procurement Law)",
-           format_pl=_YESNO_PL, format_en=_YESNO_EN, example="tak"),
-    Column("uslugi_spoleczne", "Usługa społeczna (art. 359 Pzp)", "Social service (art. 359 of the Public Procurement Law)",
-           format_pl=_YESNO_PL, format_en=_YESNO_EN, example="nie"),
-    Column("wazna_od", "Oferta ważna od", "Offer valid from", format_pl=_DATE_PL, format_en=_DATE_EN,
-           example="2026-01-01"),
-    Column("wazna_do", "Oferta ważna do", "Offer valid until", format_pl=_DATE_PL, format_en=_DATE_EN),
+    Column(
+        "zamowienie_zastrzezone",
+        "Nadaje się do zamówienia zastrzeżonego (art. 94 Pzp)",
+        "Fit for a reserved contract (art. 94 of the Public Procurement Law)",
+        format_pl=_YESNO_PL,
+        format_en=_YESNO_EN,
+        example="tak",
+    ),
+    Column(
+        "uslugi_spoleczne",
+        "Usługa społeczna (art. 359 Pzp)",
+        "Social service (art. 359 of the Public Procurement Law)",
+        format_pl=_YESNO_PL,
+        format_en=_YESNO_EN,
+        example="nie",
+    ),
+    Column(
+        "wazna_od",
+        "Oferta ważna od",
+        "Offer valid from",
+        format_pl=_DATE_PL,
+        format_en=_DATE_EN,
+        example="2026-01-01",
+    ),
+    Column(
+        "wazna_do", "Oferta ważna do", "Offer valid until", format_pl=_DATE_PL, format_en=_DATE_EN
+    ),
 )
 
 COLUMNS: dict[str, tuple[Column, ...]] = {ENTITIES: ENTITY_COLUMNS, OFFERS: OFFER_COLUMNS}
@@ -319,7 +555,7 @@ class Table:
         *,
         max_rows: int = DEFAULT_MAX_ROWS,
         max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
-    ) -> "Table":
+    ) -> Table:
         """Build a table from raw rows, the first being the header row."""
         kind = _kind(kind)
         iterator = iter(rows)
@@ -416,7 +652,9 @@ def _check_header(kind: str, cells: list[object]) -> tuple[list[str], list[RowEr
     for header in headers:
         if header and header in seen:
             errors.append(
-                RowError(1, header, "Kolumna występuje dwa razy.", "The column appears twice.", kind)
+                RowError(
+                    1, header, "Kolumna występuje dwa razy.", "The column appears twice.", kind
+                )
             )
         seen.add(header)
     # Unknown columns are dropped so that their cells are not read.
@@ -440,22 +678,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_table(
-    data: bytes,
-    *,
-    kind: str,
-    filename: str | None = None,
-    max_bytes: int,
-    max_rows: int = DEFAULT_MAX_ROWS,
-    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
-) -> Table:
-    """Read a CSV or XLSX template of ``kind`` (``"podmioty"`` or ``"oferty"``).
-
-    XLSX is recognised by its content (or a ``.xlsx`` name); anything else is read as CSV:
-    UTF-8 with or without BOM, else Windows-1250; delimiter ``;``, ``,`` or tab, whichever the
-    header row uses. Raises InputError for a file that is too large or cannot be read.
-    """
-    kind = _kind(kind)
+def _check_upload(data: bytes, filename: str | None, max_bytes: int) -> bool:
+    """Check size and type of an upload; True when it is XLSX, False for CSV."""
     if len(data) > max_bytes:
         raise InputError(
             f"Plik jest za duży (więcej niż {max_bytes} bajtów). / "
@@ -467,9 +691,78 @@ def read_table(
             "Stary format Excela (.xls) nie jest obsługiwany; zapisz plik jako .xlsx lub CSV. / "
             "The old Excel format (.xls) is not supported; save the file as .xlsx or CSV."
         )
-    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, kind, max_bytes * 20, max_rows, max_cell_chars)
-    return Table.from_rows(kind, _csv_rows(data), max_rows=max_rows, max_cell_chars=max_cell_chars)
+    return data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm"))
+
+
+def read_table(
+    data: bytes,
+    *,
+    kind: str,
+    filename: str | None = None,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+) -> Table:
+    """Read a CSV or XLSX template of ``kind`` (``"podmioty"`` or ``"oferty"``).
+
+    XLSX is recognised by its content (or a ``.xlsx`` name) and read from the sheet named
+    ``kind``, else the first sheet; anything else is read as CSV: UTF-8 with or without BOM,
+    else Windows-1250; delimiter ``;``, ``,`` or tab, whichever the header row uses. Raises
+    InputError for a file that is too large or cannot be read.
+    """
+    kind = _kind(kind)
+    limits = {"max_rows": max_rows, "max_cell_chars": max_cell_chars}
+    if _check_upload(data, filename, max_bytes):
+        with _open_xlsx(data, max_bytes * 20) as workbook:
+            names = {fold(n): n for n in workbook.sheetnames}
+            sheet = workbook[names[kind]] if kind in names else workbook.worksheets[0]
+            return Table.from_rows(kind, _sheet_rows(sheet), **limits)
+    return Table.from_rows(kind, _csv_rows(data), **limits)
+
+
+def read_tables(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+) -> dict[str, Table]:
+    """Read an upload of entities, offers or both, telling which from sheet names or headers.
+
+    An XLSX workbook with sheets ``podmioty`` and/or ``oferty`` gives one table per sheet;
+    otherwise the (first) sheet or CSV file is offers when its header has ``podmiot`` or
+    ``cpv``, else entities.
+    """
+    limits = {"max_rows": max_rows, "max_cell_chars": max_cell_chars}
+    if _check_upload(data, filename, max_bytes):
+        with _open_xlsx(data, max_bytes * 20) as workbook:
+            names = {fold(n): n for n in workbook.sheetnames}
+            named = [kind for kind in KINDS if kind in names]
+            if named:
+                return {
+                    kind: Table.from_rows(kind, _sheet_rows(workbook[names[kind]]), **limits)
+                    for kind in named
+                }
+            rows = _sheet_rows(workbook.worksheets[0])
+            header = next(rows, None)
+            kind = _guess_kind(header)
+            return {kind: Table.from_rows(kind, _prepend(header, rows), **limits)}
+    rows = _csv_rows(data)
+    header = next(rows, None)
+    kind = _guess_kind(header)
+    return {kind: Table.from_rows(kind, _prepend(header, rows), **limits)}
+
+
+def _prepend(first: Sequence[object] | None, rest: Iterator) -> Iterator:
+    if first is not None:
+        yield first
+    yield from rest
+
+
+def _guess_kind(header: Sequence[object] | None) -> str:
+    headers = {_normalise_header(h) for h in header or ()}
+    return OFFERS if headers & {"podmiot", "cpv"} else ENTITIES
 
 
 def _decode(data: bytes) -> str:
@@ -511,10 +804,11 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         ) from None
 
 
-def _read_xlsx(
-    data: bytes, kind: str, max_unpacked: int, max_rows: int, max_cell_chars: int
-) -> Table:
-    # openpyxl is imported here so that reading CSV or RDF does not load it.
+@contextmanager
+def _open_xlsx(data: bytes, max_unpacked: int) -> Iterator:
+    """Open an XLSX workbook read-only, turning every failure into a clear InputError."""
+    # openpyxl is imported here so that reading CSV or RDF does not load it; it parses the XML
+    # with defusedxml when that is installed (it is a dependency of the registry).
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -539,10 +833,7 @@ def _read_xlsx(
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            names = {fold(n): n for n in workbook.sheetnames}
-            sheet = workbook[names[kind]] if kind in names else workbook.worksheets[0]
-            rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-            return Table.from_rows(kind, rows, max_rows=max_rows, max_cell_chars=max_cell_chars)
+            yield workbook
         finally:
             workbook.close()
     except InputError:
@@ -559,6 +850,10 @@ def _read_xlsx(
         OSError,
     ) as exc:
         raise corrupt(exc) from None
+
+
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    return iter(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,7 +895,7 @@ def _parse_decimal(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+        return Decimal(repr(value)) if math.isfinite(value) else None
     text = re.sub(r"[\s\u202f]", "", str(value)).replace(",", ".")
     return Decimal(text) if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text) else None
 
@@ -691,7 +986,9 @@ class _RowReader:
             return None
         if number != number.to_integral_value():
             self.error(
-                column, f"Oczekiwano liczby całkowitej, nie {number}.", f"A whole number was expected, not {number}."
+                column,
+                f"Oczekiwano liczby całkowitej, nie {number}.",
+                f"A whole number was expected, not {number}.",
             )
             return None
         return int(number)
@@ -728,7 +1025,11 @@ class _RowReader:
             return True
         if text in _NO:
             return False
-        self.error(column, f"Oczekiwano „tak” lub „nie”, nie {value!r}.", f"Expected 'tak' or 'nie', not {value!r}.")
+        self.error(
+            column,
+            f"Oczekiwano „tak” lub „nie”, nie {value!r}.",
+            f"Expected 'tak' or 'nie', not {value!r}.",
+        )
         return None
 
     def concept(self, column: str, scheme: str, text: str | None = None) -> str | None:
@@ -823,7 +1124,11 @@ def _identifier_values(r: _RowReader) -> dict[str, str]:
         if digits.isdigit() and len(digits) <= 10:
             found["krs"] = digits.zfill(10)
         else:
-            r.error("krs", f"Niepoprawny numer KRS {krs!r}: do 10 cyfr.", f"Invalid KRS number {krs!r}: up to 10 digits.")
+            r.error(
+                "krs",
+                f"Niepoprawny numer KRS {krs!r}: do 10 cyfr.",
+                f"Invalid KRS number {krs!r}: up to 10 digits.",
+            )
     for column, module, lengths in (("nip", stdnum_nip, "10"), ("regon", stdnum_regon, "9 / 14")):
         value = r.text(column)
         if value is None:
@@ -833,11 +1138,18 @@ def _identifier_values(r: _RowReader) -> dict[str, str]:
         except StdnumError as exc:
             reason = {
                 "InvalidChecksum": ("błędna cyfra kontrolna", "wrong check digit"),
-                "InvalidLength": (f"zła długość (oczekiwano {lengths} cyfr)", f"wrong length ({lengths} digits expected)"),
+                "InvalidLength": (
+                    f"zła długość (oczekiwano {lengths} cyfr)",
+                    f"wrong length ({lengths} digits expected)",
+                ),
                 "InvalidFormat": ("dozwolone tylko cyfry", "only digits are allowed"),
             }.get(type(exc).__name__, (str(exc), str(exc)))
             label = column.upper()
-            r.error(column, f"Niepoprawny {label} {value!r}: {reason[0]}.", f"Invalid {label} {value!r}: {reason[1]}.")
+            r.error(
+                column,
+                f"Niepoprawny {label} {value!r}: {reason[0]}.",
+                f"Invalid {label} {value!r}: {reason[1]}.",
+            )
     return found
 
 
@@ -850,8 +1162,11 @@ def _address(r: _RowReader, out: _Triples, subject: str) -> None:
         if re.fullmatch(r"\d{2}-?\d{3}", code.replace(" ", "")) and len(digits) == 5:
             code = f"{digits[:2]}-{digits[2:]}"
         else:
-            r.error("kod_pocztowy", f"Niepoprawny kod pocztowy {code!r}; wzór NN-NNN.",
-                    f"Invalid postal code {code!r}; pattern NN-NNN.")
+            r.error(
+                "kod_pocztowy",
+                f"Niepoprawny kod pocztowy {code!r}; wzór NN-NNN.",
+                f"Invalid postal code {code!r}; pattern NN-NNN.",
+            )
             code = None
     part = r.concept("czesc_miasta", "city-part")
     district_text = r.text("okreg")
@@ -912,8 +1227,11 @@ def _statuses(r: _RowReader, out: _Triples, subject: str) -> None:
     start, end = r.date("zakup_prospoleczny_od"), r.date("zakup_prospoleczny_do")
     if r.raw("zakup_prospoleczny_od") is not None or r.raw("zakup_prospoleczny_do") is not None:
         if start and end and end < start:
-            r.error("zakup_prospoleczny_do", "Data końcowa jest wcześniejsza niż początkowa.",
-                    "The end date is before the start date.")
+            r.error(
+                "zakup_prospoleczny_do",
+                "Data końcowa jest wcześniejsza niż początkowa.",
+                "The end date is before the start date.",
+            )
         node = subject + "#status-zakup-prospoleczny"
         out.iri(subject, PES.status, node)
         out.types(node, PES.StatusAssignment)
@@ -942,38 +1260,69 @@ def _entity(r: _RowReader, base: str, key: str) -> list[Triple]:
     s = f"{base}/id/entity/{key}"
     legal_form_text, unit_type_text = r.text("forma_prawna"), r.text("typ_jednostki")
     if legal_form_text and unit_type_text:
-        r.error("typ_jednostki", "Podaj formę prawną albo typ jednostki, nie oba.",
-                "Give a legal form or a unit type, not both.")
+        r.error(
+            "typ_jednostki",
+            "Podaj formę prawną albo typ jednostki, nie oba.",
+            "Give a legal form or a unit type, not both.",
+        )
     elif legal_form_text is None and unit_type_text is None:
-        r.error("forma_prawna", "Brak formy prawnej (albo typu jednostki: CIS, KIS, ZAZ, WTZ).",
-                "The legal form (or unit type: CIS, KIS, ZAZ, WTZ) is missing.")
+        r.error(
+            "forma_prawna",
+            "Brak formy prawnej (albo typu jednostki: CIS, KIS, ZAZ, WTZ).",
+            "The legal form (or unit type: CIS, KIS, ZAZ, WTZ) is missing.",
+        )
     if unit_type_text is not None and legal_form_text is None:
-        out.types(s, PES.SocialEconomyEntity, PES.SocialEconomyUnit, ORG.OrganizationalUnit,
-                  SCHEMA.Organization, ESSGLOBAL.SSEInitiative)
+        out.types(
+            s,
+            PES.SocialEconomyEntity,
+            PES.SocialEconomyUnit,
+            ORG.OrganizationalUnit,
+            SCHEMA.Organization,
+            ESSGLOBAL.SSEInitiative,
+        )
         unit_type = r.concept("typ_jednostki", "unit-type")
         if unit_type:
             out.iri(s, ROV.orgType, unit_type)
         runner = r.text("jednostka_prowadzaca")
         if runner is None:
-            r.error("jednostka_prowadzaca", "Jednostka bez osobowości prawnej wymaga podmiotu prowadzącego.",
-                    "A unit without legal personality needs the body that runs it.")
+            r.error(
+                "jednostka_prowadzaca",
+                "Jednostka bez osobowości prawnej wymaga podmiotu prowadzącego.",
+                "A unit without legal personality needs the body that runs it.",
+            )
         else:
-            kind, _, runner_key = runner.partition(":") if runner.lower().startswith("unit:") else ("entity", "", runner)
+            kind, _, runner_key = (
+                runner.partition(":")
+                if runner.lower().startswith("unit:")
+                else ("entity", "", runner)
+            )
             runner_key = fold(runner_key)
             if _KEY_RE.match(runner_key or "-") and len(runner_key) <= KEY_MAX:
                 out.iri(s, ORG.unitOf, f"{base}/id/{kind.lower()}/{runner_key}")
             else:
-                r.error("jednostka_prowadzaca", f"Niepoprawny klucz {runner!r}.", f"Invalid key {runner!r}.")
+                r.error(
+                    "jednostka_prowadzaca",
+                    f"Niepoprawny klucz {runner!r}.",
+                    f"Invalid key {runner!r}.",
+                )
     else:
-        out.types(s, PES.SocialEconomyEntity, ROV.RegisteredOrganization, SCHEMA.Organization,
-                  ESSGLOBAL.SSEInitiative)
+        out.types(
+            s,
+            PES.SocialEconomyEntity,
+            ROV.RegisteredOrganization,
+            SCHEMA.Organization,
+            ESSGLOBAL.SSEInitiative,
+        )
         if legal_form_text is not None:
             legal_form = r.concept("forma_prawna", "legal-form")
             if legal_form:
                 out.iri(s, ROV.orgType, legal_form)
         if r.raw("jednostka_prowadzaca") is not None:
-            r.error("jednostka_prowadzaca", "Podmiot prowadzący podaje się tylko przy typ_jednostki.",
-                    "The running body is given only with typ_jednostki.")
+            r.error(
+                "jednostka_prowadzaca",
+                "Podmiot prowadzący podaje się tylko przy typ_jednostki.",
+                "The running body is given only with typ_jednostki.",
+            )
 
     out.text(s, SCHEMA.name, r.required("nazwa"), "pl")
     out.text(s, ROV.legalName, r.text("nazwa_pelna"))
@@ -1000,14 +1349,21 @@ def _entity(r: _RowReader, base: str, key: str) -> list[Triple]:
         if _EMAIL_RE.match(email):
             out.text(s, SCHEMA.email, email)
         else:
-            r.error("email", f"Niepoprawny adres e-mail {email!r}.", f"Invalid e-mail address {email!r}.")
+            r.error(
+                "email",
+                f"Niepoprawny adres e-mail {email!r}.",
+                f"Invalid e-mail address {email!r}.",
+            )
     phone = r.text("telefon")
     if phone is not None:
         if _PHONE_RE.match(phone):
             out.text(s, SCHEMA.telephone, phone)
         else:
-            r.error("telefon", f"Niepoprawny numer telefonu {phone!r}: tylko cyfry, spacje, nawiasy, „-” i + na początku.",
-                    f"Invalid telephone number {phone!r}: only digits, spaces, brackets, '-' and a leading +.")
+            r.error(
+                "telefon",
+                f"Niepoprawny numer telefonu {phone!r}: tylko cyfry, spacje, nawiasy, „-” i + na początku.",
+                f"Invalid telephone number {phone!r}: only digits, spaces, brackets, '-' and a leading +.",
+            )
     url = _url(r, "www")
     if url:
         out.iri(s, SCHEMA.url, url)
@@ -1060,17 +1416,32 @@ def _offer(r: _RowReader, base: str, key: str, entity_iri: str) -> list[Triple]:
                 "or a district (e.g. 'okręg 8').",
             )
 
-    low, high, price = r.decimal("cena_od", Decimal(0)), r.decimal("cena_do", Decimal(0)), r.decimal("cena", Decimal(0))
+    low, high, price = (
+        r.decimal("cena_od", Decimal(0)),
+        r.decimal("cena_do", Decimal(0)),
+        r.decimal("cena", Decimal(0)),
+    )
     on_request = r.boolean("cena_na_zapytanie")
     unit_text = r.text("jednostka_ceny")
     if low is not None and high is not None and low > high:
-        r.error("cena_do", "Cena do jest mniejsza niż cena od.", "The upper price is below the lower price.")
+        r.error(
+            "cena_do",
+            "Cena do jest mniejsza niż cena od.",
+            "The upper price is below the lower price.",
+        )
     has_price = any(v is not None for v in (low, high, price))
     if price is not None and (low is not None or high is not None):
-        r.error("cena", "Podaj cenę stałą albo zakres cen, nie oba.", "Give a fixed price or a price range, not both.")
+        r.error(
+            "cena",
+            "Podaj cenę stałą albo zakres cen, nie oba.",
+            "Give a fixed price or a price range, not both.",
+        )
     if on_request and has_price:
-        r.error("cena_na_zapytanie", "Cena na zapytanie wyklucza podanie ceny.",
-                "Price on request excludes giving a price.")
+        r.error(
+            "cena_na_zapytanie",
+            "Cena na zapytanie wyklucza podanie ceny.",
+            "Price on request excludes giving a price.",
+        )
     if has_price:
         node = s + "#price"
         out.iri(s, SCHEMA.priceSpecification, node)
@@ -1085,17 +1456,26 @@ def _offer(r: _RowReader, base: str, key: str, entity_iri: str) -> list[Triple]:
     if on_request:
         out.typed(s, PES.priceOnRequest, "true", XSD.boolean)
     elif not has_price and not any(r.raw(c) is not None for c in ("cena_od", "cena_do", "cena")):
-        r.error("cena", "Podaj cenę (cena albo cena_od/cena_do) lub wpisz „tak” w cena_na_zapytanie.",
-                "Give a price (cena or cena_od/cena_do) or put 'tak' in cena_na_zapytanie.")
+        r.error(
+            "cena",
+            "Podaj cenę (cena albo cena_od/cena_do) lub wpisz „tak” w cena_na_zapytanie.",
+            "Give a price (cena or cena_od/cena_do) or put 'tak' in cena_na_zapytanie.",
+        )
 
     out.text(s, PES.capacity, r.text("zdolnosc"), "pl")
     if r.boolean("zamowienie_zastrzezone"):
-        out.iri(s, PES.declaredFit, vocab_iri("cooperation-instrument", "zamowienie-zastrzezone-art94"))
+        out.iri(
+            s, PES.declaredFit, vocab_iri("cooperation-instrument", "zamowienie-zastrzezone-art94")
+        )
     if r.boolean("uslugi_spoleczne"):
         out.iri(s, PES.declaredFit, vocab_iri("cooperation-instrument", "uslugi-spoleczne-art359"))
     start, end = r.date("wazna_od"), r.date("wazna_do")
     if start and end and end < start:
-        r.error("wazna_do", "Data końcowa jest wcześniejsza niż początkowa.", "The end date is before the start date.")
+        r.error(
+            "wazna_do",
+            "Data końcowa jest wcześniejsza niż początkowa.",
+            "The end date is before the start date.",
+        )
     out.typed(s, SCHEMA.validFrom, start, XSD.date)
     out.typed(s, SCHEMA.validThrough, end, XSD.date)
     return out.triples
@@ -1109,11 +1489,16 @@ def _check_kind(table: Table, kind: str) -> None:
 def _duplicate(r: _RowReader, key: str, first_row: int, derived: bool) -> None:
     hint_pl = " (klucz utworzony z nazwy; podaj inny w kolumnie klucz)" if derived else ""
     hint_en = " (key made from the name; give another in the klucz column)" if derived else ""
-    r.error("klucz", f"Klucz {key!r} powtarza się (pierwszy raz w wierszu {first_row}){hint_pl}.",
-            f"Duplicate key {key!r} (first in row {first_row}){hint_en}.")
+    r.error(
+        "klucz",
+        f"Klucz {key!r} powtarza się (pierwszy raz w wierszu {first_row}){hint_pl}.",
+        f"Duplicate key {key!r} (first in row {first_row}){hint_en}.",
+    )
 
 
-def load_entities(table: Table, *, base: str, vocab: VocabIndex) -> tuple[list[Document], list[RowError]]:
+def load_entities(
+    table: Table, *, base: str, vocab: VocabIndex
+) -> tuple[list[Document], list[RowError]]:
     """Turn a table of entities into one document per row, and every problem found.
 
     Rows with problems are still converted as far as possible; the caller decides what to keep.
@@ -1139,7 +1524,9 @@ def load_entities(table: Table, *, base: str, vocab: VocabIndex) -> tuple[list[D
     return documents, errors
 
 
-def load_offers(table: Table, *, base: str, vocab: VocabIndex) -> tuple[list[Document], list[RowError]]:
+def load_offers(
+    table: Table, *, base: str, vocab: VocabIndex
+) -> tuple[list[Document], list[RowError]]:
     """Turn a table of offers into offers-only documents, one per entity (``partial``).
 
     :func:`merge_documents` joins them with the entities of the same upload.
@@ -1169,7 +1556,9 @@ def load_offers(table: Table, *, base: str, vocab: VocabIndex) -> tuple[list[Doc
             continue
         seen[key] = row.number
         entity_iri = f"{base}/id/entity/{entity_key}"
-        document = by_entity.setdefault(entity_iri, Document(entity_iri, "entity", [], partial=True))
+        document = by_entity.setdefault(
+            entity_iri, Document(entity_iri, "entity", [], partial=True)
+        )
         document.triples.extend(_offer(r, base, key, entity_iri))
     return list(by_entity.values()), errors
 
@@ -1181,7 +1570,9 @@ def merge_documents(entities: Iterable[Document], offers: Iterable[Document]) ->
         if document.iri in merged:
             merged[document.iri].triples.extend(document.triples)
         else:
-            merged[document.iri] = Document(document.iri, document.kind, list(document.triples), True)
+            merged[document.iri] = Document(
+                document.iri, document.kind, list(document.triples), True
+            )
     return list(merged.values())
 
 
@@ -1196,6 +1587,25 @@ def load_tables(
     entity_docs, errors = load_entities(entities, base=base, vocab=vocab) if entities else ([], [])
     offer_docs, offer_errors = load_offers(offers, base=base, vocab=vocab) if offers else ([], [])
     return merge_documents(entity_docs, offer_docs), errors + offer_errors
+
+
+def load_upload(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    base: str,
+    vocab: VocabIndex,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+) -> tuple[list[Document], list[RowError]]:
+    """Read and load one uploaded CSV or XLSX file of entities, offers or both."""
+    tables = read_tables(
+        data, filename=filename, max_bytes=max_bytes, max_rows=max_rows, max_cell_chars=max_cell_chars
+    )
+    return load_tables(
+        entities=tables.get(ENTITIES), offers=tables.get(OFFERS), base=base, vocab=vocab
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1246,7 +1656,9 @@ def write_template(kind: str, path: str | Path) -> Path:
             note = f"{column.pl}\n{column.en}\n{column.format_pl} / {column.format_en}"
             cell.comment = Comment(note, "pes-registry")
             letter = cell.column_letter
-            ws.column_dimensions[letter].width = max(12, min(40, len(column.example or column.header) + 2))
+            ws.column_dimensions[letter].width = max(
+                12, min(40, len(column.example or column.header) + 2)
+            )
     # Every cell is text, so that NIP, KRS and codes keep their leading zeros.
     for row in example.iter_rows(min_row=2):
         for cell in row:
@@ -1260,8 +1672,10 @@ def reference_markdown() -> str:
     lines = [
         "# Tabular templates",
         "",
-        "<!-- Generated from loaders/tabular.py (ENTITY_COLUMNS, OFFER_COLUMNS); "
-        "regenerate with reference_markdown(). -->",
+        (
+            "<!-- Generated from loaders/tabular.py (ENTITY_COLUMNS, OFFER_COLUMNS); "
+            "regenerate with reference_markdown(). -->"
+        ),
         "",
         "Entities and their offers can be loaded from the registry's own templates, in CSV or",
         "XLSX: `registry/tabular/podmioty.{csv,xlsx}` and `registry/tabular/oferty.{csv,xlsx}`.",

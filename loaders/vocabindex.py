@@ -57,7 +57,7 @@ class VocabIndex:
         self._concepts: dict[str, dict[str, tuple[str | None, str | None]]] = {}
 
     @classmethod
-    def from_files(cls, paths: Iterable[str | Path]) -> "VocabIndex":
+    def from_files(cls, paths: Iterable[str | Path]) -> VocabIndex:
         """Read SKOS Turtle files (one scheme each, or several) into an index."""
         index = cls()
         for path in paths:
@@ -69,7 +69,7 @@ class VocabIndex:
         return index
 
     @classmethod
-    def from_dir(cls, folder: str | Path) -> "VocabIndex":
+    def from_dir(cls, folder: str | Path) -> VocabIndex:
         """Read every ``*.ttl`` file of a folder (such as ``registry.config.vocab_dir()``)."""
         return cls.from_files(sorted(Path(folder).glob("*.ttl")))
 
@@ -145,8 +145,7 @@ class VocabIndex:
             return None
         text = str(value).strip()
         prefix = f"{VOCAB_BASE}{scheme}/"
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
+        text = text.removeprefix(prefix)
         found = entries.get(fold(text))
         return found[1] if found else None
 

@@ -49,7 +49,9 @@ def test_named_graphs_are_kept():
 
 
 def test_relative_iris_resolve_against_the_base():
-    quads = parse_rdf(b"<id/entity/a> <p> <b> .", format="turtle", base_iri="http://ex.org/x/", max_bytes=MAX)
+    quads = parse_rdf(
+        b"<id/entity/a> <p> <b> .", format="turtle", base_iri="http://ex.org/x/", max_bytes=MAX
+    )
     assert quads[0].subject.value == "http://ex.org/x/id/entity/a"
 
 
@@ -100,7 +102,9 @@ def test_oversized_input_is_refused_before_parsing():
 
 def test_gzip_is_read():
     data = gzip.compress((DATA / "sample.nt").read_bytes())
-    assert triples(parse_rdf(data, filename="sample.nt.gz", max_bytes=MAX)) == triples(parse_file("sample.nt"))
+    assert triples(parse_rdf(data, filename="sample.nt.gz", max_bytes=MAX)) == triples(
+        parse_file("sample.nt")
+    )
 
 
 def test_gzip_bomb_is_refused_within_the_limit():
@@ -153,7 +157,9 @@ def test_detect_format(options, expected):
     assert detect_format(**options) == expected
 
 
-@pytest.mark.parametrize("options", [{"format": "csv"}, {"filename": "x.docx"}, {"data": b"<a> <b> <c> ."}])
+@pytest.mark.parametrize(
+    "options", [{"format": "csv"}, {"filename": "x.docx"}, {"data": b"<a> <b> <c> ."}]
+)
 def test_unknown_format_is_a_usage_error(options):
     with pytest.raises(UsageError):
         detect_format(**options)

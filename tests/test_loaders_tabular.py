@@ -39,8 +39,15 @@ BASE = "http://127.0.0.1:8000"
 MAX = 1_000_000
 
 # Columns whose values the XLSX fixture stores as Excel dates or numbers, not text.
-DATE_COLUMNS = {"data_zalozenia", "ps_data_decyzji", "ps_od", "zakup_prospoleczny_od",
-                "zakup_prospoleczny_do", "wazna_od", "wazna_do"}
+DATE_COLUMNS = {
+    "data_zalozenia",
+    "ps_data_decyzji",
+    "ps_od",
+    "zakup_prospoleczny_od",
+    "zakup_prospoleczny_do",
+    "wazna_od",
+    "wazna_do",
+}
 NUMBER_COLUMNS = {"szerokosc", "dlugosc", "liczba_pracownikow", "cena_od", "cena_do", "cena", "krs"}
 
 
@@ -89,7 +96,11 @@ def assert_golden(documents, errors) -> None:
     }
     # Every triple of a document is about its main resource, its fragments or its offers.
     for document in documents:
-        offers = {t.object.value for t in document.triples if t.predicate.value == "https://schema.org/makesOffer"}
+        offers = {
+            t.object.value
+            for t in document.triples
+            if t.predicate.value == "https://schema.org/makesOffer"
+        }
         for triple in document.triples:
             resource = triple.subject.value.split("#")[0]
             assert resource == document.iri or resource in offers, (document.iri, triple)
@@ -137,7 +148,10 @@ def xlsx_from_csv(sheets: dict[str, str], *, extra_first_sheet: bool = False) ->
 def test_csv_golden(vocab):
     # podmioty.csv: UTF-8 with BOM, ";"; oferty.csv: UTF-8 without BOM, ","
     documents, errors = load_tables(
-        entities=read("podmioty.csv", "podmioty"), offers=read("oferty.csv", "oferty"), base=BASE, vocab=vocab
+        entities=read("podmioty.csv", "podmioty"),
+        offers=read("oferty.csv", "oferty"),
+        base=BASE,
+        vocab=vocab,
     )
     assert_golden(documents, errors)
 
@@ -146,13 +160,18 @@ def test_cp1250_csv_golden(vocab):
     with pytest.raises(UnicodeDecodeError):
         (DATA / "podmioty-cp1250.csv").read_bytes().decode("utf-8")
     documents, errors = load_tables(
-        entities=read("podmioty-cp1250.csv", "podmioty"), offers=read("oferty.csv", "oferty"), base=BASE, vocab=vocab
+        entities=read("podmioty-cp1250.csv", "podmioty"),
+        offers=read("oferty.csv", "oferty"),
+        base=BASE,
+        vocab=vocab,
     )
     assert_golden(documents, errors)
 
 
 def test_xlsx_golden_with_excel_dates_and_numbers(vocab):
-    data = xlsx_from_csv({"podmioty": "podmioty.csv", "oferty": "oferty.csv"}, extra_first_sheet=True)
+    data = xlsx_from_csv(
+        {"podmioty": "podmioty.csv", "oferty": "oferty.csv"}, extra_first_sheet=True
+    )
     entities = read_table(data, kind="podmioty", filename="upload.xlsx", max_bytes=MAX)
     offers = read_table(data, kind="oferty", filename="upload.xlsx", max_bytes=MAX)
     assert isinstance(entities.rows[0].values["data_zalozenia"], dt.datetime)
@@ -170,7 +189,10 @@ def test_xlsx_first_sheet_is_read_when_none_is_named_after_the_kind(vocab):
 @pytest.mark.parametrize("delimiter", [";", ",", "\t"])
 def test_delimiter_is_detected(vocab, delimiter):
     text = delimiter.join(["nazwa", "forma_prawna", "opis"]) + "\r\n"
-    text += delimiter.join(["Fundacja Lipa", "Fundacja", '"Opis; z przecinkiem, i średnikiem"']) + "\r\n"
+    text += (
+        delimiter.join(["Fundacja Lipa", "Fundacja", '"Opis; z przecinkiem, i średnikiem"'])
+        + "\r\n"
+    )
     table = read_table(text.encode(), kind="podmioty", max_bytes=MAX)
     assert table.rows[0].values == {
         "nazwa": "Fundacja Lipa",
@@ -184,21 +206,38 @@ def test_delimiter_is_detected(vocab, delimiter):
 def test_headers_are_matched_loosely_and_empty_rows_skipped(vocab):
     data = "Nazwa;Forma prawna;NAZWA_PEŁNA\n;;\nFundacja Lipa;fundacja;Fundacja Lipa w Toruniu\n".encode()
     table = read_table(data, kind="podmioty", max_bytes=MAX)
-    assert [(row.number, row.values["nazwa_pelna"]) for row in table.rows] == [(3, "Fundacja Lipa w Toruniu")]
+    assert [(row.number, row.values["nazwa_pelna"]) for row in table.rows] == [
+        (3, "Fundacja Lipa w Toruniu")
+    ]
 
 
 def test_excel_date_and_number_cells(vocab):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["nazwa", "forma_prawna", "data_zalozenia", "udzial_zagrozonych", "krs", "nip", "telefon"])
-    sheet.append(["Fundacja Lipa", "fundacja", dt.datetime(2011, 5, 12), 0.45, 123456, 9562307895, 48566000000])
+    sheet.append(
+        ["nazwa", "forma_prawna", "data_zalozenia", "udzial_zagrozonych", "krs", "nip", "telefon"]
+    )
+    sheet.append(
+        [
+            "Fundacja Lipa",
+            "fundacja",
+            dt.datetime(2011, 5, 12),
+            0.45,
+            123456,
+            9562307895,
+            48566000000,
+        ]
+    )
     sheet["D2"].number_format = "0%"
     buffer = io.BytesIO()
     workbook.save(buffer)
     table = read_table(buffer.getvalue(), kind="podmioty", max_bytes=MAX)
     documents, errors = load_entities(table, base=BASE, vocab=vocab)
     assert errors == []
-    values = {(t.predicate.value.split("/")[-1].split("#")[-1], t.object.value) for t in documents[0].triples}
+    values = {
+        (t.predicate.value.split("/")[-1].split("#")[-1], t.object.value)
+        for t in documents[0].triples
+    }
     assert ("foundingDate", "2011-05-12") in values
     assert ("shareOfEmployeesAtRisk", "0.45") in values
     assert ("notation", "0000123456") in values
@@ -217,7 +256,9 @@ def errors_by_cell(errors) -> dict[tuple[int, str | None], list]:
 
 
 def test_bad_entity_rows_report_every_problem_in_both_languages(vocab):
-    documents, errors = load_entities(read("podmioty-bledy.csv", "podmioty"), base=BASE, vocab=vocab)
+    documents, errors = load_entities(
+        read("podmioty-bledy.csv", "podmioty"), base=BASE, vocab=vocab
+    )
     cells = errors_by_cell(errors)
     assert set(cells) == {
         (2, "forma_prawna"),
@@ -236,10 +277,16 @@ def test_bad_entity_rows_report_every_problem_in_both_languages(vocab):
     }
     legal_form = cells[(2, "forma_prawna")][0]
     assert "spółka akcyjna" in legal_form.message_pl and "Dozwolone" in legal_form.message_pl
-    assert "spoldzielnia-socjalna" in legal_form.message_en and "fundacja (foundation)" in legal_form.message_en
+    assert (
+        "spoldzielnia-socjalna" in legal_form.message_en
+        and "fundacja (foundation)" in legal_form.message_en
+    )
     assert "cyfra kontrolna" in cells[(3, "nip")][0].message_pl
     assert "check digit" in cells[(3, "nip")][0].message_en
-    assert "wierszu 3" in cells[(4, "klucz")][0].message_pl and "row 3" in cells[(4, "klucz")][0].message_en
+    assert (
+        "wierszu 3" in cells[(4, "klucz")][0].message_pl
+        and "row 3" in cells[(4, "klucz")][0].message_en
+    )
     assert "99" in cells[(6, "obszary")][0].message_en
     for error in errors:
         assert error.message_pl and error.message_en and error.message_pl != error.message_en
@@ -259,11 +306,18 @@ def test_bad_offer_rows(vocab):
 
 
 def test_header_with_unknown_and_missing_columns(vocab):
-    documents, errors = load_entities(read("naglowek-bledy.csv", "podmioty"), base=BASE, vocab=vocab)
+    documents, errors = load_entities(
+        read("naglowek-bledy.csv", "podmioty"), base=BASE, vocab=vocab
+    )
     assert documents == []
     assert [(e.row, e.column) for e in errors] == [(1, None), (1, None)]
-    assert "nazwisko" in errors[0].message_pl and "Unknown columns: nazwisko" in errors[0].message_en
-    assert "nazwa" in errors[1].message_pl and "Required columns are missing: nazwa" in errors[1].message_en
+    assert (
+        "nazwisko" in errors[0].message_pl and "Unknown columns: nazwisko" in errors[0].message_en
+    )
+    assert (
+        "nazwa" in errors[1].message_pl
+        and "Required columns are missing: nazwa" in errors[1].message_en
+    )
 
 
 def test_offers_header_needs_entity_name_and_cpv(vocab):
@@ -333,7 +387,9 @@ def test_xlsx_that_unpacks_too_large():
 def test_shipped_csv_template_is_what_write_template_writes(tmp_path, kind):
     written = write_template(kind, tmp_path / f"{kind}.csv")
     assert template_path(kind, "csv").read_bytes() == written.read_bytes()
-    assert read_table(written.read_bytes(), kind=kind, max_bytes=MAX).headers == [c.header for c in COLUMNS[kind]]
+    assert read_table(written.read_bytes(), kind=kind, max_bytes=MAX).headers == [
+        c.header for c in COLUMNS[kind]
+    ]
 
 
 def sheet_values(path: Path) -> dict[str, list[tuple]]:
@@ -361,7 +417,9 @@ def test_template_example_rows_load_without_errors(tmp_path, vocab):
         rows = list(workbook["przyklad"].iter_rows(values_only=True))
         workbook.close()
         tables[kind] = Table.from_rows(kind, rows)
-    documents, errors = load_tables(entities=tables["podmioty"], offers=tables["oferty"], base=BASE, vocab=vocab)
+    documents, errors = load_tables(
+        entities=tables["podmioty"], offers=tables["oferty"], base=BASE, vocab=vocab
+    )
     assert errors == []
     assert [d.partial for d in documents] == [False]
     predicates = {t.predicate.value for t in documents[0].triples}
@@ -370,7 +428,9 @@ def test_template_example_rows_load_without_errors(tmp_path, vocab):
 
 def test_every_column_is_documented():
     text = (ROOT / "docs" / "tabular-templates.md").read_text(encoding="utf-8")
-    assert text == reference_markdown(), "regenerate docs/tabular-templates.md with reference_markdown()"
+    assert text == reference_markdown(), (
+        "regenerate docs/tabular-templates.md with reference_markdown()"
+    )
     for column in ENTITY_COLUMNS + OFFER_COLUMNS:
         assert f"| `{column.header}` | {column.pl} | {column.en} |" in text
 
@@ -386,7 +446,9 @@ def test_columns_are_declared_once_and_well_formed():
 
 
 def test_slugify():
-    assert slugify("Spółdzielnia Socjalna „Przystań” — Łódź") == "spoldzielnia-socjalna-przystan-lodz"
+    assert (
+        slugify("Spółdzielnia Socjalna „Przystań” — Łódź") == "spoldzielnia-socjalna-przystan-lodz"
+    )
     long = slugify("Stowarzyszenie " * 10)
     assert len(long) <= 80 and not long.endswith("-")
 
@@ -420,9 +482,9 @@ def test_vocab_lookup_misses(vocab):
 def test_vocab_index_from_files(tmp_path):
     path = tmp_path / "x.ttl"
     path.write_text(
-        '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
-        '<https://w3id.org/pes-registry/vocab/x/a-b> a skos:Concept ;\n'
-        '  skos:inScheme <https://w3id.org/pes-registry/vocab/x> ;\n'
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/pes-registry/vocab/x/a-b> a skos:Concept ;\n"
+        "  skos:inScheme <https://w3id.org/pes-registry/vocab/x> ;\n"
         '  skos:notation "7" ; skos:prefLabel "Żółć"@pl, "Bile"@en .\n',
         encoding="utf-8",
     )
@@ -435,3 +497,20 @@ def test_vocab_index_from_files(tmp_path):
 def test_documents_hold_pyoxigraph_triples(vocab):
     documents, _ = load_tables(entities=read("podmioty.csv", "podmioty"), base=BASE, vocab=vocab)
     assert all(isinstance(t, pyoxigraph.Triple) for d in documents for t in d.triples)
+
+
+def test_golden_documents_conform_to_the_shapes(vocab):
+    from registry.validation import Validator
+
+    documents, _ = load_tables(
+        entities=read("podmioty.csv", "podmioty"),
+        offers=read("oferty.csv", "oferty"),
+        base=BASE,
+        vocab=vocab,
+    )
+    validator = Validator()
+    for document in documents:
+        violations = [
+            r.message("en") for r in validator.validate(document.triples) if r.is_violation
+        ]
+        assert violations == [], document.iri
