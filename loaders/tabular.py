@@ -73,10 +73,10 @@ __all__ = [
     "load_entities",
     "load_offers",
     "load_tables",
+    "load_upload",
     "merge_documents",
     "read_table",
     "read_tables",
-    "load_upload",
     "reference_markdown",
     "slugify",
     "template_path",
@@ -1601,7 +1601,11 @@ def load_upload(
 ) -> tuple[list[Document], list[RowError]]:
     """Read and load one uploaded CSV or XLSX file of entities, offers or both."""
     tables = read_tables(
-        data, filename=filename, max_bytes=max_bytes, max_rows=max_rows, max_cell_chars=max_cell_chars
+        data,
+        filename=filename,
+        max_bytes=max_bytes,
+        max_rows=max_rows,
+        max_cell_chars=max_cell_chars,
     )
     return load_tables(
         entities=tables.get(ENTITIES), offers=tables.get(OFFERS), base=base, vocab=vocab

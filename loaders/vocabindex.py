@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph
@@ -22,7 +23,7 @@ import pyoxigraph
 from registry.errors import InputError
 from registry.namespaces import VOCAB_BASE
 
-__all__ = ["VocabIndex", "fold"]
+__all__ = ["VocabIndex", "default_vocab", "fold"]
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -199,3 +200,11 @@ def _in_language(labels: list[tuple[str, str | None]], lang: str) -> str | None:
         if language and language.lower().split("-")[0] == lang:
             return value
     return None
+
+
+@cache
+def default_vocab() -> VocabIndex:
+    """The registry's own concept schemes (``ontology/vocab/*.ttl``), read once per process."""
+    from registry.config import vocab_dir
+
+    return VocabIndex.from_dir(vocab_dir())

@@ -1000,3 +1000,598 @@ def offer_category(cpv: str) -> str:
         if cpv.startswith(prefix) and len(prefix) > len(best):
             best, category = prefix, key
     return category
+
+
+# Opportunities: key, name, kind, publisher (city unit), public-task areas, CPV or None, budget
+# or None, issued, deadline or None, status, description, applications.
+# Application: (applicant entity, title, requested amount, scores of criteria 1–6, card date).
+OPPORTUNITIES: tuple[tuple, ...] = (
+    ("2013-konkurs-seniorzy", "Otwarty konkurs ofert: aktywizacja osób starszych 2013", "otwarty-konkurs",
+     "wydzial-zdrowia", ("10",), "85310000-5", 150000, "2013-01-10", "2013-02-04", "rozstrzygnieta",
+     "Wsparcie zadań aktywizujących seniorów: kluby, zajęcia ruchowe, wolontariat sąsiedzki.",
+     (("fundacja-pod-lipami", "Aktywny senior na Bielanach", 42000, (9, 8, 9, 7, 8, 10), "2013-02-15"),
+      ("stowarzyszenie-aktywni-60", "Uniwersytet dla seniora", 38000, (8, 8, 7, 6, 9, 9), "2013-02-15"),
+      ("diakonia-dobre-rece", "Senior bezpieczny w domu", 30000, (7, 6, 8, 5, 6, 8), "2013-02-15"))),
+    ("2013-konkurs-reintegracja", "Otwarty konkurs ofert: reintegracja społeczna i zawodowa 2013",
+     "otwarty-konkurs", "wydzial-zdrowia", ("2", "8"), "85312320-8", 220000, "2013-01-14", "2013-02-11",
+     "rozstrzygnieta",
+     "Powierzenie zadań reintegracji osób zagrożonych wykluczeniem w centrach i klubach integracji.",
+     (("stowarzyszenie-most", "Most do pracy", 120000, (10, 9, 9, 0, 8, 10), "2013-02-22"),
+      ("fundacja-nowy-horyzont", "Nowy start", 100000, (9, 8, 9, 0, 7, 9), "2013-02-22"))),
+    ("2013-konkurs-kultura", "Otwarty konkurs ofert: wydarzenia kulturalne na Starym Mieście 2013",
+     "otwarty-konkurs", "wydzial-kultury", ("16",), "79952100-3", 90000, "2013-02-01", "2013-03-01",
+     "rozstrzygnieta", "Festiwale, koncerty i spacery, które ożywiają Stare Miasto poza sezonem.", ()),
+    ("2013-zespol-doradczy-es", "Nabór do Zespołu ds. ekonomii społecznej przy Prezydencie Miasta",
+     "zespol-doradczy", "wydzial-zdrowia", ("33",), None, None, "2013-02-18", "2013-03-15", "zamknieta",
+     "Przedstawiciele PES, OWES i wydziałów urzędu opiniują działania programu współpracy.", ()),
+    ("2014-konkurs-seniorzy", "Otwarty konkurs ofert: aktywizacja osób starszych 2014", "otwarty-konkurs",
+     "wydzial-zdrowia", ("10",), "85310000-5", 160000, "2014-01-08", "2014-02-03", "rozstrzygnieta",
+     "Kontynuacja wsparcia klubów seniora i zajęć aktywizujących.",
+     (("fundacja-pod-lipami", "Aktywny senior na Bielanach 2014", 44000, (9, 9, 9, 8, 8, 10), "2014-02-14"),
+      ("stowarzyszenie-aktywni-60", "Uniwersytet dla seniora 2014", 40000, (9, 8, 8, 7, 9, 9), "2014-02-14"))),
+    ("2014-maly-grant-festyn-rubinkowo", "Mały grant: festyn sąsiedzki na Rubinkowie", "maly-grant",
+     "wydzial-kultury", ("13",), "79952000-2", 8000, "2014-05-05", "2014-05-12", "rozstrzygnieta",
+     "Oferta w trybie art. 19a opublikowana do uwag na 7 dni.", ()),
+    ("2014-sprzatanie-zastrzezone", "Sprzątanie budynków urzędu – zamówienie zastrzeżone",
+     "zamowienie-zastrzezone-art94", "biuro-zamowien-publicznych", (), "90911200-8", 180000, "2014-03-03",
+     "2014-03-24", "rozstrzygnieta",
+     "Zamówienie zastrzeżone dla podmiotów zatrudniających osoby niepełnosprawne (art. 22 ust. 2 "
+     "ówczesnej ustawy Pzp; dziś art. 94).", ()),
+    ("2014-konsultacje-programu-2015", "Konsultacje projektu programu współpracy na 2015 rok", "konsultacje",
+     "wydzial-zdrowia", ("33",), None, None, "2014-09-15", "2014-10-06", "zamknieta",
+     "Uwagi do projektu programu można składać na formularzu i na spotkaniu otwartym.", ()),
+    ("2015-konkurs-ekonomia-spoleczna", "Otwarty konkurs ofert: inkubator przedsiębiorczości społecznej",
+     "otwarty-konkurs", "wydzial-zdrowia", ("11", "33"), "79900000-3", 120000, "2015-01-12", "2015-02-09",
+     "rozstrzygnieta", "Powierzenie prowadzenia inkubatora dla nowych spółdzielni socjalnych.",
+     (("centrum-uslug-es-non-profit", "Inkubator ES Toruń", 118000, (9, 8, 9, 0, 7, 8), "2015-02-20"),
+      ("stowarzyszenie-samorzadow-tow", "Sieć wsparcia PES", 95000, (7, 7, 8, 0, 6, 7), "2015-02-20"))),
+    ("2015-inicjatywa-lokalna-skwer-mokre", "Inicjatywa lokalna: skwer sąsiedzki na Mokrem",
+     "inicjatywa-lokalna", "wydzial-gospodarki-komunalnej", ("13", "18"), "77313000-7", 25000, "2015-03-02",
+     "2015-04-30", "rozstrzygnieta", "Mieszkańcy wnoszą pracę społeczną, Gmina materiały i projekt.", ()),
+    ("2016-konkurs-sport", "Otwarty konkurs ofert: sport powszechny dzieci i młodzieży 2016",
+     "otwarty-konkurs", "wydzial-sportu", ("17",), "92600000-7", 300000, "2016-01-11", "2016-02-08",
+     "rozstrzygnieta", "Szkolenie sportowe, obozy i zawody rekreacyjne.", ()),
+    ("2016-lokal-2-pietro", "Udostępnienie sal i sprzętu w TCAL „2. Piętro”", "lokal-sprzet", "tcal-2-pietro",
+     ("33",), None, None, "2016-02-01", None, "zamknieta",
+     "Bezpłatne sale szkoleniowe, sprzęt multimedialny i adres do korespondencji dla organizacji.", ()),
+    ("2017-umowa-partnerska-projekt-es", "Partnerstwo w projekcie „Toruń dla ekonomii społecznej”",
+     "umowa-partnerska", "wydzial-rozwoju", ("2", "33"), None, 450000, "2017-02-06", "2017-03-06",
+     "rozstrzygnieta", "Wybór partnerów projektu współfinansowanego z RPO WK-P na lata 2017–2019.", ()),
+    ("2017-maly-grant-dzien-sasiada", "Mały grant: Dzień Sąsiada na Skarpie", "maly-grant",
+     "wydzial-zdrowia", ("13",), "79952000-2", 6000, "2017-04-10", "2017-04-17", "rozstrzygnieta",
+     "Festyn sąsiedzki z udziałem szkół i klubów osiedlowych.", ()),
+    ("2018-inicjatywa-lokalna-ogrod-bielawy", "Inicjatywa lokalna: ogród społeczny na Bielawach",
+     "inicjatywa-lokalna", "wydzial-srodowiska", ("18",), "77310000-6", 18000, "2018-03-05", "2018-04-16",
+     "rozstrzygnieta", "Założenie ogrodu społecznego na działce gminnej.", ()),
+    ("2018-konkurs-wypoczynek", "Otwarty konkurs ofert: wypoczynek letni dzieci i młodzieży 2018",
+     "otwarty-konkurs", "wydzial-edukacji", ("15",), "92600000-7", 200000, "2018-03-12", "2018-04-09",
+     "rozstrzygnieta", "Półkolonie i obozy dla dzieci z rodzin w trudnej sytuacji.",
+     (("fundacja-zielone-podworko", "Przyrodnicze lato", 36000, (8, 9, 9, 7, 8, 8), "2018-04-20"),
+      ("stowarzyszenie-wislane-wiosla", "Lato na Wiśle", 48000, (9, 7, 9, 6, 7, 9), "2018-04-20"),
+      ("stowarzyszenie-przyjaciol-skarpy", "Wakacje na Skarpie", 30000, (7, 8, 7, 5, 9, 8), "2018-04-20"))),
+    ("2019-konkurs-kultura", "Otwarty konkurs ofert: kultura w dzielnicach 2019", "otwarty-konkurs",
+     "wydzial-kultury", ("16", "13"), "92000000-1", 140000, "2019-01-14", "2019-02-11", "rozstrzygnieta",
+     "Wydarzenia kulturalne poza centrum: Podgórz, Rubinkowo, Bielawy.", ()),
+    ("2020-maly-grant-maseczki", "Mały grant: maseczki i przyłbice dla seniorów", "maly-grant",
+     "wydzial-zdrowia", ("6", "10"), "98393000-4", 9500, "2020-04-06", "2020-04-13", "rozstrzygnieta",
+     "Szycie maseczek wielokrotnego użytku dla klubów seniora w czasie epidemii.", ()),
+    ("2020-konsultacje-programu-2021", "Konsultacje projektu programu współpracy na 2021 rok", "konsultacje",
+     "wydzial-zdrowia", ("33",), None, None, "2020-09-14", "2020-10-05", "zamknieta",
+     "Konsultacje prowadzone zdalnie: formularz elektroniczny i spotkanie online.", ()),
+    ("2021-utrzymanie-zieleni-klauzule", "Utrzymanie zieleni przyulicznej z klauzulą zatrudnieniową",
+     "klauzule-spoleczne-art96", "miejski-zarzad-drog", (), "77314000-4", 480000, "2021-02-15", "2021-03-15",
+     "rozstrzygnieta",
+     "Wymóg zatrudnienia co najmniej dwóch osób bezrobotnych przy realizacji zamówienia (art. 96 Pzp).",
+     ()),
+    ("2021-catering-forum-es", "Catering na Toruńskie Forum Ekonomii Społecznej", "zakup-ponizej-130k",
+     "wydzial-zdrowia", (), "55520000-1", 12000, "2021-09-01", "2021-09-10", "rozstrzygnieta",
+     "Zakup poniżej 130 000 zł z preferencją dla przedsiębiorstw społecznych.", ()),
+    ("2022-uslugi-opiekuncze-art359", "Usługi opiekuńcze w miejscu zamieszkania 2022–2023",
+     "uslugi-spoleczne-art359", "mopr", ("1", "10"), "85310000-5", 2400000, "2022-10-03", "2022-11-07",
+     "rozstrzygnieta", "Usługi społeczne w trybie art. 359 Pzp, zastrzeżone na podstawie art. 361.", ()),
+    ("2022-konkurs-seniorzy", "Otwarty konkurs ofert: aktywizacja osób starszych 2022", "otwarty-konkurs",
+     "wydzial-zdrowia", ("10",), "85310000-5", 210000, "2022-01-10", "2022-02-07", "rozstrzygnieta",
+     "Kluby seniora, wolontariat i przeciwdziałanie samotności po epidemii.",
+     (("fundacja-pod-lipami", "Razem raźniej", 52000, (9, 9, 10, 8, 9, 10), "2022-02-18"),
+      ("stowarzyszenie-aktywni-60", "Cyfrowy senior", 45000, (8, 9, 8, 7, 8, 9), "2022-02-18"),
+      ("spoldzielnia-socjalna-opieka-plus", "Sąsiedzka opieka", 60000, (8, 7, 9, 6, 6, 8), "2022-02-18"))),
+    ("2023-zamowienie-zastrzezone-sprzatanie", "Sprzątanie szkół – zamówienie zastrzeżone (art. 94 Pzp)",
+     "zamowienie-zastrzezone-art94", "biuro-zamowien-publicznych", (), "90919000-2", 620000, "2023-05-08",
+     "2023-06-05", "rozstrzygnieta",
+     "Zamówienie zastrzeżone dla ZAZ, spółdzielni socjalnych i podmiotów zatrudniających co "
+     "najmniej 30% osób z grup art. 94 Pzp.", ()),
+    ("2023-zespol-doradczy-es", "Nabór do Zespołu ds. ekonomii społecznej na kadencję 2023–2026",
+     "zespol-doradczy", "wydzial-zdrowia", ("33",), None, None, "2023-02-13", "2023-03-10", "zamknieta",
+     "Zespół opiniuje program współpracy i propozycje zamówień społecznie odpowiedzialnych.", ()),
+    ("2024-umowa-partnerska-centrum-uslug", "Partnerstwo: Centrum Usług Społecznych w Toruniu",
+     "umowa-partnerska", "mopr", ("1", "2"), "85320000-8", 900000, "2024-03-04", "2024-04-02",
+     "rozstrzygnieta", "Wspólna realizacja usług społecznych z PES w ramach centrum usług społecznych.", ()),
+    ("2024-zakup-upominki", "Upominki promocyjne miasta wykonane przez PES", "zakup-ponizej-130k",
+     "biuro-torunskiego-centrum-miasta", (), "39100000-3", 35000, "2024-10-01", "2024-10-15",
+     "rozstrzygnieta", "Ceramika, wiklina i pierniki na upominki dla gości miasta.", ()),
+    ("2024-konkurs-sport-anulowany", "Otwarty konkurs ofert: zajęcia sportowe w okresie ferii 2024",
+     "otwarty-konkurs", "wydzial-sportu", ("17",), "92600000-7", 80000, "2024-01-02", "2024-01-23",
+     "anulowana", "Konkurs unieważniony: zadanie przejęte przez miejskie ośrodki sportu.", ()),
+    ("2025-konkurs-seniorzy", "Otwarty konkurs ofert: aktywizacja seniorów 2025", "otwarty-konkurs",
+     "wydzial-zdrowia", ("10",), "85310000-5", 120000, "2025-01-13", "2025-02-10", "rozstrzygnieta",
+     "Zajęcia aktywizujące i wolontariat sąsiedzki dla osób 60+.",
+     (("fundacja-pod-lipami", "Aktywny senior na Bielanach", 38000, (9, 8, 9, 8, 9, 10), "2025-02-20"),
+      ("stowarzyszenie-aktywni-60", "Senior w sieci", 30000, (8, 8, 8, 7, 8, 9), "2025-02-20"),
+      ("kgw-grebocinianki", "Kuchnia pokoleń", 15000, (6, 7, 7, 6, 8, 5), "2025-02-20"))),
+    ("2025-inicjatywa-lokalna-podworko-podgorz", "Inicjatywa lokalna: podwórko teatralne na Podgórzu",
+     "inicjatywa-lokalna", "wydzial-kultury", ("16", "13"), "92000000-1", 20000, "2025-03-03", "2025-04-14",
+     "rozstrzygnieta", "Scena plenerowa zbudowana przez mieszkańców z pomocą Gminy.", ()),
+    ("2025-lokal-2-pietro", "Udostępnienie lokali i sprzętu organizacjom w 2025 roku", "lokal-sprzet",
+     "tcal-2-pietro", ("33",), None, None, "2025-01-02", None, "zamknieta",
+     "Sale, sprzęt nagłośnieniowy i samochód dostawczy do wypożyczenia na wydarzenia.", ()),
+    ("2026-konkurs-seniorzy", "Otwarty konkurs ofert: aktywizacja seniorów 2026", "otwarty-konkurs",
+     "wydzial-zdrowia", ("10",), "85310000-5", 120000, "2026-01-15", "2026-02-10", "otwarta",
+     "Zajęcia aktywizujące, wolontariat sąsiedzki i przeciwdziałanie samotności osób starszych.", ()),
+    ("2026-uslugi-spoleczne-asystencja", "Asystencja osobista osób z niepełnosprawnościami 2026",
+     "uslugi-spoleczne-art359", "mopr", ("7",), "85311200-4", 850000, "2026-01-12", "2026-02-16",
+     "otwarta", "Usługi społeczne (art. 359 Pzp) z możliwością zastrzeżenia dla PES (art. 361).", ()),
+    ("2026-catering-szkoly", "Posiłki dla szkół podstawowych – zamówienie zastrzeżone",
+     "zamowienie-zastrzezone-art94", "wydzial-edukacji", ("14",), "55524000-9", 1100000, "2026-04-01",
+     "2026-05-04", "planowana", "Planowane zamówienie zastrzeżone na dowóz obiadów do czterech szkół.", ()),
+    ("2026-maly-grant-wolontariat", "Mały grant: promocja wolontariatu w szkołach", "maly-grant",
+     "wydzial-edukacji", ("27",), "80500000-9", 7000, "2026-03-02", "2026-03-09", "planowana",
+     "Warsztaty o wolontariacie dla uczniów szkół ponadpodstawowych.", ()),
+    ("2026-konsultacje-programu-2027", "Konsultacje projektu programu współpracy na 2027 rok", "konsultacje",
+     "wydzial-zdrowia", ("33",), None, None, "2026-09-14", "2026-10-05", "planowana",
+     "Konsultacje projektu programu z organizacjami i Radą Działalności Pożytku Publicznego.", ()),
+    ("2026-inicjatywa-lokalna-skwer-wrzosy", "Inicjatywa lokalna: zielony skwer na Wrzosach",
+     "inicjatywa-lokalna", "wydzial-srodowiska", ("18", "13"), "77313000-7", 30000, "2026-02-02",
+     "2026-03-31", "otwarta", "Nasadzenia, ławki i budki lęgowe wykonane wspólnie z mieszkańcami.", ()),
+)
+
+# Actions: key, name, form (instrument), mode or None, partners, city unit, answered opportunity
+# or None, public-task areas, start, end, amount or None, beneficiaries or None, outcome.
+ACTIONS: tuple[tuple, ...] = (
+    ("2013-seniorzy-pod-lipami", "Aktywny senior na Bielanach 2013", "otwarty-konkurs", "wspieranie",
+     ("fundacja-pod-lipami",), "wydzial-zdrowia", "2013-konkurs-seniorzy", ("10",), "2013-03-01",
+     "2013-12-15", 40000, 72, "72 seniorów w zajęciach ruchowych i pamięciowych; 15 wolontariuszy."),
+    ("2013-uniwersytet-seniora", "Uniwersytet dla seniora 2013", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-aktywni-60",), "wydzial-zdrowia", "2013-konkurs-seniorzy", ("10",), "2013-03-01",
+     "2013-12-20", 32000, 140, "140 słuchaczy wykładów i kursów komputerowych."),
+    ("2013-most-do-pracy", "Most do pracy – reintegracja w CIS 2013", "otwarty-konkurs", "powierzenie",
+     ("stowarzyszenie-most", "cis-most"), "wydzial-zdrowia", "2013-konkurs-reintegracja", ("2", "8"),
+     "2013-03-01", "2013-12-31", 115000, 48, "48 uczestników CIS, 17 podjęło zatrudnienie."),
+    ("2013-nowy-start", "Nowy start – reintegracja osób bezdomnych 2013", "otwarty-konkurs", "powierzenie",
+     ("fundacja-nowy-horyzont", "cis-nowy-horyzont"), "wydzial-zdrowia", "2013-konkurs-reintegracja", ("2",),
+     "2013-03-01", "2013-12-31", 98000, 35, "35 uczestników, 9 osób opuściło schronisko."),
+    ("2013-festiwal-podworek", "Festiwal Podwórek Starego Miasta 2013", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-kultura-na-starowce",), "wydzial-kultury", "2013-konkurs-kultura", ("16",),
+     "2013-06-01", "2013-09-30", 45000, 3200, "12 koncertów podwórkowych, około 3200 widzów."),
+    ("2013-zespol-es", "Zespół ds. ekonomii społecznej 2013–2014", "zespol-doradczy", None,
+     ("stowarzyszenie-most", "spoldzielnia-socjalna-przystan", "centrum-uslug-es-non-profit"),
+     "wydzial-zdrowia", "2013-zespol-doradczy-es", ("33",), "2013-04-01", "2014-12-31", None, None,
+     "9 posiedzeń, opinie do katalogu ofert PES i zarządzenia o zakupach."),
+    ("2013-catering-przystan", "Catering na spotkania Rady Miasta 2013", "zakup-ponizej-130k", None,
+     ("spoldzielnia-socjalna-przystan",), "wydzial-zdrowia", None, (), "2013-05-01", "2013-12-31", 11500,
+     None, "Pierwszy zakup usług od PES przez katalog ofert narzędzia informatycznego."),
+    ("2014-seniorzy-pod-lipami", "Aktywny senior na Bielanach 2014", "otwarty-konkurs", "wspieranie",
+     ("fundacja-pod-lipami",), "wydzial-zdrowia", "2014-konkurs-seniorzy", ("10",), "2014-03-01",
+     "2014-12-15", 43000, 81, "81 seniorów, nowa grupa nordic walking."),
+    ("2014-uniwersytet-seniora", "Uniwersytet dla seniora 2014", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-aktywni-60",), "wydzial-zdrowia", "2014-konkurs-seniorzy", ("10",), "2014-03-01",
+     "2014-12-19", 39000, 155, "155 słuchaczy, 6 kursów komputerowych."),
+    ("2014-festyn-rubinkowo", "Festyn sąsiedzki na Rubinkowie", "maly-grant", "wspieranie",
+     ("stowarzyszenie-przyjaciol-skarpy",), "wydzial-kultury", "2014-maly-grant-festyn-rubinkowo", ("13",),
+     "2014-06-01", "2014-06-30", 8000, 900, "Festyn dla około 900 mieszkańców."),
+    ("2014-sprzatanie-urzedu", "Sprzątanie budynków urzędu 2014–2015", "zamowienie-zastrzezone-art94", None,
+     ("spoldzielnia-inwalidow-nowa-droga",), "biuro-zamowien-publicznych", "2014-sprzatanie-zastrzezone", (),
+     "2014-04-01", "2015-03-31", 172000, None, "Pierwsze zamówienie zastrzeżone Gminy; 14 osób z niepełnosprawnościami zatrudnionych."),
+    ("2014-konsultacje-programu-2015", "Konsultacje programu współpracy na 2015 rok", "konsultacje", None,
+     ("stowarzyszenie-most", "fundacja-pod-lipami", "stowarzyszenie-kultura-na-starowce"), "wydzial-zdrowia",
+     "2014-konsultacje-programu-2015", ("33",), "2014-09-15", "2014-10-06", None, 46,
+     "46 uczestników, 31 uwag, z czego 18 uwzględniono."),
+    ("2015-inkubator-es", "Inkubator przedsiębiorczości społecznej 2015", "otwarty-konkurs", "powierzenie",
+     ("centrum-uslug-es-non-profit",), "wydzial-zdrowia", "2015-konkurs-ekonomia-spoleczna", ("11", "33"),
+     "2015-03-01", "2015-12-31", 118000, 24, "Powstały 3 spółdzielnie socjalne; 24 osoby przeszkolone."),
+    ("2015-skwer-mokre", "Skwer sąsiedzki na Mokrem", "inicjatywa-lokalna", None, ("sz-sasiedzi-z-mokrego",),
+     "wydzial-gospodarki-komunalnej", "2015-inicjatywa-lokalna-skwer-mokre", ("13", "18"), "2015-05-01",
+     "2015-09-30", 22000, 400, "Skwer z ławkami i rabatami; 60 mieszkańców przepracowało 480 godzin."),
+    ("2016-lokal-zielone-podworko", "Sala i sprzęt dla Fundacji „Zielone Podwórko”", "lokal-sprzet", None,
+     ("fundacja-zielone-podworko",), "tcal-2-pietro", "2016-lokal-2-pietro", ("18",), "2016-03-01",
+     "2016-12-31", None, 320, "48 warsztatów ekologicznych w sali TCAL."),
+    ("2016-lokal-aktywni-60", "Sala komputerowa dla Stowarzyszenia „Aktywni 60+”", "lokal-sprzet", None,
+     ("stowarzyszenie-aktywni-60",), "tcal-2-pietro", "2016-lokal-2-pietro", ("10",), "2016-02-15",
+     "2016-12-31", None, 96, "8 kursów komputerowych dla seniorów."),
+    ("2016-lato-na-wisle", "Wiosłuj z nami – zajęcia sportowe dla młodzieży 2016", "otwarty-konkurs",
+     "wspieranie", ("stowarzyszenie-wislane-wiosla",), "wydzial-sportu", "2016-konkurs-sport", ("17",),
+     "2016-04-01", "2016-10-31", 52000, 180, "180 uczestników zajęć, 4 regaty rekreacyjne."),
+    ("2016-anioly-w-szkolach", "Sport bez barier – pokazy w szkołach", "otwarty-konkurs", "wspieranie",
+     ("ks-torunskie-anioly",), "wydzial-sportu", "2016-konkurs-sport", ("17", "7"), "2016-03-01",
+     "2016-12-15", 24000, 2100, "30 pokazów w szkołach podstawowych."),
+    ("2017-projekt-torun-es", "Projekt partnerski „Toruń dla ekonomii społecznej”", "umowa-partnerska", None,
+     ("fundacja-nowy-horyzont", "stowarzyszenie-most", "centrum-uslug-es-non-profit"), "wydzial-rozwoju",
+     "2017-umowa-partnerska-projekt-es", ("2", "33"), "2017-04-01", "2019-12-31", 450000, 210,
+     "210 osób objętych wsparciem, 4 nowe przedsiębiorstwa społeczne."),
+    ("2017-dzien-sasiada", "Dzień Sąsiada na Skarpie 2017", "maly-grant", "wspieranie",
+     ("stowarzyszenie-przyjaciol-skarpy",), "wydzial-zdrowia", "2017-maly-grant-dzien-sasiada", ("13",),
+     "2017-05-20", "2017-06-30", 6000, 700, "Festyn dla 700 osób z udziałem 5 szkół."),
+    ("2017-druk-raportu", "Druk raportu o ekonomii społecznej w Toruniu", "zakup-ponizej-130k", None,
+     ("spoldzielnia-pracy-drukarnia-wislana",), "biuro-torunskiego-centrum-miasta", None, (), "2017-09-01",
+     "2017-10-15", 9800, None, "1500 egzemplarzy raportu."),
+    ("2018-ogrod-bielawy", "Ogród społeczny na Bielawach", "inicjatywa-lokalna", None,
+     ("sz-ogrod-spoleczny-bielawy",), "wydzial-srodowiska", "2018-inicjatywa-lokalna-ogrod-bielawy", ("18",),
+     "2018-05-01", "2018-10-31", 16000, 250, "30 grządek, kompostownik i altana."),
+    ("2018-przyrodnicze-lato", "Przyrodnicze lato – półkolonie 2018", "otwarty-konkurs", "wspieranie",
+     ("fundacja-zielone-podworko",), "wydzial-edukacji", "2018-konkurs-wypoczynek", ("15",), "2018-06-25",
+     "2018-08-31", 34000, 120, "4 turnusy półkolonii, 120 dzieci."),
+    ("2018-lato-na-wisle", "Lato na Wiśle 2018", "otwarty-konkurs", "powierzenie",
+     ("stowarzyszenie-wislane-wiosla",), "wydzial-edukacji", "2018-konkurs-wypoczynek", ("15", "17"),
+     "2018-07-01", "2018-08-31", 45000, 80, "2 obozy kajakowe dla 80 uczestników."),
+    ("2019-teatr-podgorz", "Teatr na podwórku – Podgórz 2019", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-scena-podgorz",), "wydzial-kultury", "2019-konkurs-kultura", ("16", "13"), "2019-04-01",
+     "2019-11-30", 28000, 1100, "3 spektakle z udziałem 40 mieszkańców."),
+    ("2019-pierogi-festyn", "Poczęstunek na dożynkach miejskich", "zakup-ponizej-130k", None,
+     ("kgw-grebocinianki", "kgw-kaszczorek"), "wydzial-kultury", None, ("4",), "2019-09-01", "2019-09-08",
+     6500, 1500, "Poczęstunek dla około 1500 gości."),
+    ("2020-maseczki", "Maseczki dla seniorów", "maly-grant", "wspieranie", ("spoldzielnia-socjalna-wartka-nic",),
+     "wydzial-zdrowia", "2020-maly-grant-maseczki", ("6", "10"), "2020-04-15", "2020-05-31", 9500, 1800,
+     "5000 maseczek przekazanych do klubów seniora."),
+    ("2020-konsultacje-programu-2021", "Konsultacje programu współpracy na 2021 rok", "konsultacje", None,
+     ("fundacja-wspolna-sprawa", "stowarzyszenie-most"), "wydzial-zdrowia", "2020-konsultacje-programu-2021",
+     ("33",), "2020-09-14", "2020-10-05", None, 17, "17 uczestników spotkania online, 49 propozycji."),
+    ("2020-obiady-seniorzy", "Dowóz obiadów dla seniorów w kwarantannie", "zakup-ponizej-130k", None,
+     ("spoldzielnia-socjalna-przystan",), "mopr", None, ("1", "10"), "2020-04-01", "2020-06-30", 48000, 210,
+     "Ponad 9000 obiadów dla 210 osób."),
+    ("2021-zielen-klauzule", "Utrzymanie zieleni przyulicznej na lewobrzeżu 2021–2022",
+     "klauzule-spoleczne-art96", None, ("spoldzielnia-socjalna-zielony-kwadrat",), "miejski-zarzad-drog",
+     "2021-utrzymanie-zieleni-klauzule", (), "2021-04-01", "2022-11-30", 455000, None,
+     "Zatrudniono 3 osoby bezrobotne; 38 ha terenów zieleni."),
+    ("2021-catering-forum-es", "Catering Toruńskiego Forum Ekonomii Społecznej", "zakup-ponizej-130k", None,
+     ("spoldzielnia-socjalna-piernikowy-szlak",), "wydzial-zdrowia", "2021-catering-forum-es", (), "2021-10-14",
+     "2021-10-15", 11200, 220, "Poczęstunek dla 220 uczestników Forum."),
+    ("2021-transport-kolo", "Dowóz uczniów z niepełnosprawnościami 2021/2022", "zakup-ponizej-130k", None,
+     ("spoldzielnia-socjalna-kolo",), "wydzial-edukacji", None, ("7",), "2021-09-01", "2022-06-24", 98000, 14,
+     "Codzienny dowóz 14 uczniów do szkół specjalnych."),
+    ("2022-uslugi-opiekuncze", "Usługi opiekuńcze w miejscu zamieszkania 2022–2023",
+     "uslugi-spoleczne-art359", None, ("spoldzielnia-socjalna-opieka-plus",), "mopr",
+     "2022-uslugi-opiekuncze-art359", ("1", "10"), "2023-01-01", "2023-12-31", 2350000, 310,
+     "Ponad 52 000 godzin usług dla 310 osób."),
+    ("2022-razem-razniej", "Razem raźniej – kluby seniora 2022", "otwarty-konkurs", "wspieranie",
+     ("fundacja-pod-lipami",), "wydzial-zdrowia", "2022-konkurs-seniorzy", ("10",), "2022-03-01", "2022-12-15",
+     50000, 95, "95 seniorów, 22 wolontariuszy."),
+    ("2022-cyfrowy-senior", "Cyfrowy senior 2022", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-aktywni-60",), "wydzial-zdrowia", "2022-konkurs-seniorzy", ("10",), "2022-03-01",
+     "2022-12-15", 42000, 130, "130 seniorów nauczyło się korzystać z e-usług."),
+    ("2023-sprzatanie-szkol", "Sprzątanie szkół 2023–2025 – zamówienie zastrzeżone",
+     "zamowienie-zastrzezone-art94", None, ("zaz-razem",), "biuro-zamowien-publicznych",
+     "2023-zamowienie-zastrzezone-sprzatanie", ("7", "8"), "2023-09-01", "2025-08-31", 598000, None,
+     "22 osoby z niepełnosprawnościami zatrudnione przy sprzątaniu 6 szkół."),
+    ("2023-zespol-es", "Zespół ds. ekonomii społecznej 2023–2026", "zespol-doradczy", None,
+     ("kuznia-smaku-non-profit", "fundacja-nowy-horyzont", "stowarzyszenie-samorzadow-tow"), "wydzial-zdrowia",
+     "2023-zespol-doradczy-es", ("33",), "2023-04-01", "2026-03-31", None, None,
+     "Opinie do 3 programów współpracy i listy zamówień zastrzeżonych."),
+    ("2023-mediacje-rodzinne", "Mediacje rodzinne dla klientów MOPR", "otwarty-konkurs", "powierzenie",
+     ("fundacja-porozumienie",), "mopr", None, ("1b", "31"), "2023-03-01", "2023-12-31", 36000, 85,
+     "85 mediacji, 61 zakończonych ugodą."),
+    ("2024-centrum-uslug-spolecznych", "Centrum Usług Społecznych – partnerstwo z PES", "umowa-partnerska", None,
+     ("spoldzielnia-socjalna-opieka-plus", "fundacja-pod-lipami", "stowarzyszenie-most"), "mopr",
+     "2024-umowa-partnerska-centrum-uslug", ("1", "2"), "2024-05-01", "2026-04-30", 900000, 640,
+     "Wspólny katalog usług społecznych dla 640 mieszkańców."),
+    ("2024-upominki-kreatywna", "Upominki ceramiczne dla gości miasta", "zakup-ponizej-130k", None,
+     ("fundacja-kreatywna-pracownia",), "biuro-torunskiego-centrum-miasta", "2024-zakup-upominki", (),
+     "2024-10-20", "2024-12-10", 18000, None, "600 ceramicznych kubków z motywami toruńskimi."),
+    ("2024-upominki-tyflos", "Kosze prezentowe z wikliny dla gości miasta", "zakup-ponizej-130k", None,
+     ("spoldzielnia-niewidomych-tyflos", "spoldzielnia-socjalna-piernikowy-szlak"),
+     "biuro-torunskiego-centrum-miasta", "2024-zakup-upominki", (), "2024-10-20", "2024-12-10", 16500, None,
+     "150 koszy z piernikami i wikliną."),
+    ("2025-seniorzy-pod-lipami", "Aktywny senior na Bielanach 2025", "otwarty-konkurs", "wspieranie",
+     ("fundacja-pod-lipami",), "wydzial-zdrowia", "2025-konkurs-seniorzy", ("10",), "2025-03-01",
+     "2025-12-15", 38000, 85, "85 seniorów w zajęciach ruchowych i pamięciowych."),
+    ("2025-senior-w-sieci", "Senior w sieci 2025", "otwarty-konkurs", "wspieranie",
+     ("stowarzyszenie-aktywni-60",), "wydzial-zdrowia", "2025-konkurs-seniorzy", ("10",), "2025-03-01",
+     "2025-12-15", 29000, 110, "110 seniorów, 12 kursów."),
+    ("2025-podworko-teatralne", "Podwórko teatralne na Podgórzu", "inicjatywa-lokalna", None,
+     ("stowarzyszenie-scena-podgorz",), "wydzial-kultury", "2025-inicjatywa-lokalna-podworko-podgorz",
+     ("16", "13"), "2025-05-01", "2025-09-30", 19000, 600, "Scena plenerowa i 6 przedstawień."),
+    ("2025-lokal-kuznia-smaku", "Sprzęt gastronomiczny dla Kuźni Smaku na Forum ES", "lokal-sprzet", None,
+     ("kuznia-smaku-non-profit",), "tcal-2-pietro", "2025-lokal-2-pietro", (), "2025-10-01", "2025-10-03",
+     None, None, "Wypożyczenie namiotów i sprzętu na stoisko."),
+    ("2025-szkolenia-ngo", "Szkolenia z rozliczania dotacji dla organizacji", "zakup-ponizej-130k", None,
+     ("fundacja-wspolna-sprawa",), "tcal-2-pietro", None, ("33",), "2025-02-01", "2025-11-30", 14000, 160,
+     "8 szkoleń, 160 uczestników z 70 organizacji."),
+    ("2026-catering-sesje-rady", "Catering na sesje Rady Miasta 2026", "zakup-ponizej-130k", None,
+     ("kuznia-smaku-non-profit",), "biuro-torunskiego-centrum-miasta", None, (), "2026-01-15", "2026-12-31",
+     24000, None, "Umowa w realizacji."),
+    ("2026-asystencja-osobista", "Asystencja osobista – kontynuacja 2026", "uslugi-spoleczne-art359", None,
+     ("spoldzielnia-socjalna-opieka-plus",), "mopr", None, ("7",), "2026-01-01", "2026-03-31", 210000, 38,
+     "Usługi do czasu rozstrzygnięcia nowego postępowania."),
+)
+
+# Programmes. Sections follow art. 5a ust. 4 dpp; the strategic part adds diagnosis, legal basis
+# and vision. Indicators: (name, unit, baseline, target, source, {year: value}); a source that
+# looks like a query name is ``pes:computedBy``, any other text is ``pes:manualSource``.
+PROGRAMMES: tuple[dict, ...] = (
+    {
+        "key": "2013-2014",
+        "name": "Program współpracy Gminy Miasta Toruń z podmiotami ekonomii społecznej na lata 2013–2014",
+        "name_en": "Programme of cooperation of the Municipality of Toruń with social economy entities "
+        "for 2013–2014",
+        "period": ("2013-01-01", "2014-12-31"),
+        "resolution": (
+            "XXXV/000/12",
+            "Uchwała nr XXXV/000/12 Rady Miasta Torunia z dnia 22 listopada 2012 r. w sprawie przyjęcia "
+            "„Programu współpracy Gminy Miasta Toruń z podmiotami ekonomii społecznej na lata 2013–2014” "
+            "(dane demonstracyjne)",
+            "2012-11-22",
+        ),
+        "main_goal": "Wzmocnienie i stabilizacja sektora ekonomii społecznej w Toruniu przez rozwój "
+        "partnerskiej, stałej i przewidywalnej współpracy podmiotów ekonomii społecznej z Gminą Miasta "
+        "Toruń.",
+        "specific_goals": (
+            "Zwiększenie widoczności oferty produktów i usług PES dla jednostek miejskich i mieszkańców.",
+            "Zwiększenie udziału PES w zamówieniach publicznych i zakupach Gminy, w tym przez klauzule "
+            "społeczne.",
+            "Uporządkowanie i ujednolicenie finansowych form współpracy: konkursów, małych grantów i "
+            "inicjatywy lokalnej.",
+            "Rozwój pozafinansowych form wsparcia PES oraz kompetencji PES i urzędników.",
+        ),
+        "funds": 2400000,
+        "forms": ("1", "2", "3", "4", "5", "6", "pozafinansowa", "zamowienia"),
+        "sections": {
+            "diagnosis": (
+                "Na koniec 2012 r. w Toruniu działało około 20 podmiotów, które można zaliczyć do "
+                "ekonomii społecznej w ścisłym znaczeniu (spółdzielnie socjalne, CIS, KIS, ZAZ, WTZ), "
+                "oraz kilkaset organizacji pozarządowych, z których część prowadzi działalność odpłatną "
+                "lub gospodarczą. Badanie ankietowe PES i wywiady z kierownikami wydziałów Urzędu Miasta "
+                "pokazały, że współpraca sprowadza się niemal wyłącznie do dotacji w otwartych "
+                "konkursach ofert. Jednostki miejskie nie znają oferty PES, a PES nie wiedzą, jakie usługi "
+                "Gmina kupuje i na jakich zasadach. Klauzule społeczne w zamówieniach publicznych nie były "
+                "dotąd stosowane, a zakupy poniżej progu ustawowego nie uwzględniały PES. Podmioty "
+                "wskazują na niestabilność finansowania, krótkie, roczne umowy i brak lokali jako "
+                "główne bariery rozwoju."
+            ),
+            "legalBasis": (
+                "Ustawa z dnia 24 kwietnia 2003 r. o działalności pożytku publicznego i o wolontariacie "
+                "(art. 5, 5a, 11–19a), ustawa z dnia 8 marca 1990 r. o samorządzie gminnym (art. 7 ust. 1 "
+                "pkt 19), ustawa z dnia 27 kwietnia 2006 r. o spółdzielniach socjalnych, ustawa z dnia "
+                "13 czerwca 2003 r. o zatrudnieniu socjalnym, ustawa z dnia 27 sierpnia 1997 r. o "
+                "rehabilitacji zawodowej i społecznej oraz zatrudnianiu osób niepełnosprawnych, ustawa "
+                "z dnia 29 stycznia 2004 r. – Prawo zamówień publicznych (art. 22 ust. 2, art. 29 ust. 4)."
+            ),
+            "vision": (
+                "W 2020 r. ekonomia społeczna jest w Toruniu trwałym partnerem samorządu: jednostki "
+                "miejskie znają i kupują produkty i usługi PES, a PES przewidywalnie realizują zadania "
+                "publiczne, tworząc miejsca pracy dla osób zagrożonych wykluczeniem."
+            ),
+            "principles": (
+                "Współpraca opiera się na zasadach pomocniczości, suwerenności stron, partnerstwa, "
+                "efektywności, uczciwej konkurencji i jawności. Gmina udostępnia PES informacje o "
+                "planowanych zadaniach i zakupach z wyprzedzeniem, a PES informują o swojej ofercie i "
+                "rezultatach zadań. Decyzje o formach współpracy poprzedza dialog z Zespołem ds. "
+                "ekonomii społecznej."
+            ),
+            "scope": (
+                "Program obejmuje zadania publiczne z art. 4 ust. 1 ustawy o działalności pożytku "
+                "publicznego i o wolontariacie należące do zadań własnych Gminy, a także zakupy "
+                "produktów i usług jednostek miejskich, które mogą wykonywać PES: gastronomię, "
+                "sprzątanie, utrzymanie zieleni, drobne remonty, poligrafię, usługi opiekuńcze i "
+                "organizację wydarzeń."
+            ),
+            "cooperationFormsText": (
+                "Współpraca finansowa: powierzanie i wspieranie zadań w otwartych konkursach ofert, "
+                "małe granty (art. 19a), inicjatywa lokalna. Współpraca pozafinansowa: wzajemne "
+                "informowanie się o planowanych kierunkach działań, konsultowanie projektów aktów "
+                "prawa miejscowego, Zespół ds. ekonomii społecznej, udostępnianie lokali i sprzętu, "
+                "szkolenia i promocja. Zakupy: zamówienia zastrzeżone, klauzule społeczne i zakupy "
+                "poniżej progu ustawowego z uwzględnieniem ofert PES."
+            ),
+            "priorityTasks": (
+                "Reintegracja społeczna i zawodowa osób zagrożonych wykluczeniem; aktywizacja osób "
+                "starszych; wsparcie osób z niepełnosprawnościami i ich rodzin; rozwój wspólnot "
+                "lokalnych w okręgach; działalność na rzecz organizacji pozarządowych i PES, w tym "
+                "doradztwo i inkubacja nowych spółdzielni socjalnych."
+            ),
+            "periodText": (
+                "Program realizowany jest od 1 stycznia 2013 r. do 31 grudnia 2014 r.; testowanie "
+                "rozwiązań innowacyjnych trwa do 30 kwietnia 2014 r."
+            ),
+            "implementationMethod": (
+                "Program realizują wydziały Urzędu Miasta i jednostki organizacyjne Gminy, koordynowane "
+                "przez Wydział Zdrowia i Polityki Społecznej. Działania operacyjne opisane są w części "
+                "operacyjnej programu wraz z odpowiedzialną jednostką, harmonogramem i wskaźnikami. "
+                "Katalog ofert PES i zapotrzebowań jednostek miejskich prowadzony jest w narzędziu "
+                "informatycznym dostępnym publicznie."
+            ),
+            "plannedFundsText": (
+                "Na realizację programu planuje się 2 400 000 zł, w tym 1 150 000 zł w 2013 r. i "
+                "1 250 000 zł w 2014 r., z czego do 20% środków przeznaczonych na dotacje może zostać "
+                "przekazane w trybie małych grantów. Ostateczną wysokość środków określają uchwały "
+                "budżetowe na dany rok."
+            ),
+            "evaluationMethod": (
+                "Realizację programu mierzą wskaźniki części operacyjnej, zbierane co roku przez "
+                "koordynatora; część z nich wylicza się automatycznie z rejestru PES. Sprawozdanie z "
+                "realizacji programu Prezydent przedstawia Radzie Miasta i publikuje w BIP do 31 maja "
+                "roku następnego. Ocenę jakościową przygotowuje Zespół ds. ekonomii społecznej."
+            ),
+            "consultationProcess": (
+                "Projekt programu przygotował zespół złożony z przedstawicieli PES, CISTOR i wydziałów "
+                "Urzędu Miasta na podstawie diagnozy sektora. Projekt konsultowano od 1 do 22 "
+                "października 2012 r.: formularz uwag w BIP, dwa spotkania otwarte i opinia Rady "
+                "Działalności Pożytku Publicznego. Zgłoszono 37 uwag, z których 21 uwzględniono."
+            ),
+            "competitionCommissions": (
+                "Komisje konkursowe powołuje Prezydent Miasta zarządzeniem; w ich skład wchodzą co "
+                "najmniej dwaj przedstawiciele Gminy i dwaj przedstawiciele organizacji wskazani w "
+                "otwartym naborze. Komisja ocenia oferty na jednolitej karcie oceny według kryteriów "
+                "art. 15 ust. 1 ustawy, a protokół z oceny publikuje się w BIP."
+            ),
+        },
+        # Actions: name, justification, innovation, responsible unit, goal number, funds, indicators.
+        "actions": (
+            ("Katalog ofert PES w narzędziu informatycznym",
+             "Jednostki miejskie nie znają oferty PES, a informacje są rozproszone.",
+             "Pierwsza w regionie publiczna baza produktów i usług PES połączona z zapotrzebowaniami "
+             "jednostek miejskich.", "wydzial-zdrowia", 1, 60000, (1, 2)),
+            ("Publikacja zapotrzebowań jednostek miejskich",
+             "PES nie wiedzą, jakie usługi kupuje Gmina.",
+             "Zapotrzebowania publikowane z wyprzedzeniem, zanim rozpocznie się postępowanie.",
+             "biuro-zamowien-publicznych", 2, 10000, (3,)),
+            ("Klauzule społeczne w zamówieniach publicznych",
+             "Klauzule społeczne nie były stosowane w Toruniu.",
+             "Lista usług, w których Gmina co roku stosuje zamówienia zastrzeżone lub klauzule "
+             "zatrudnieniowe.", "biuro-zamowien-publicznych", 2, 0, (4, 5)),
+            ("Zarządzenie Prezydenta o zakupach poniżej progu z udziałem PES",
+             "Zakupy poniżej progu ustawowego pomijały PES.",
+             "Obowiązek zapraszania co najmniej jednego PES z katalogu do złożenia oferty.",
+             "wydzial-zdrowia", 2, 0, (4, 5)),
+            ("Jednolita karta oceny oferty",
+             "Wydziały oceniały oferty według różnych zasad.",
+             "Wspólna karta oceny z kryteriami art. 15 ust. 1 i publikacja ocen cząstkowych.",
+             "wydzial-zdrowia", 3, 5000, (6, 7)),
+            ("Małe granty i inicjatywa lokalna",
+             "Małe organizacje i grupy mieszkańców nie startują w dużych konkursach.",
+             "Stały nabór małych grantów przez cały rok i uproszczona ścieżka inicjatywy lokalnej.",
+             "wydzial-kultury", 3, 200000, (8, 9)),
+            ("Lokale, sprzęt i szkolenia dla PES",
+             "Brak lokali i sprzętu jest główną barierą rozwoju nowych PES.",
+             "Preferencyjny najem lokali komunalnych dla PES i wspólna wypożyczalnia sprzętu.",
+             "wydzial-gospodarki-komunalnej", 4, 150000, (10, 11)),
+            ("Toruńskie Forum Ekonomii Społecznej i Targi ES",
+             "PES mają słabą rozpoznawalność wśród mieszkańców i przedsiębiorców.",
+             "Coroczne targi, na których jednostki miejskie prezentują plan zakupów.",
+             "biuro-torunskiego-centrum-miasta", 1, 40000, (2, 12)),
+            ("Nagroda Prezydenta w kategorii „Przedsiębiorczość i Ekonomia Społeczna”",
+             "Brak docenienia PES, które tworzą miejsca pracy.",
+             "Nowa kategoria w istniejącej nagrodzie miejskiej.", "wydzial-rozwoju", 4, 20000, (13,)),
+            ("Zespół ds. ekonomii społecznej",
+             "Brak stałego forum dialogu PES z Gminą.",
+             "Zespół z udziałem PES, OWES i wydziałów opiniuje wszystkie działania programu.",
+             "wydzial-zdrowia", 3, 0, (14,)),
+        ),
+        "indicators": (
+            ("Liczba PES w rejestrze", "podmioty", 20, 60, "indicator_pes_count", {2013: 34, 2014: 52}),
+            ("Liczba opublikowanych ofert PES", "oferty", 0, 150, "indicator_offer_count",
+             {2013: 64, 2014: 131}),
+            ("Liczba zapotrzebowań opublikowanych przez jednostki miejskie", "ogłoszenia", 0, 40,
+             "indicator_opportunity_count", {2013: 14, 2014: 31}),
+            ("Liczba zamówień zastrzeżonych i z klauzulami społecznymi", "postępowania", 0, 6,
+             "Sprawozdanie Biura Zamówień Publicznych", {2013: 1, 2014: 4}),
+            ("Wartość zakupów i zamówień udzielonych PES", "zł", 0, 500000,
+             "Rejestr umów Urzędu Miasta", {2013: 118000, 2014: 392000}),
+            ("Liczba ogłoszonych otwartych konkursów ofert", "konkursy", 28, 32,
+             "indicator_competition_count", {2013: 30, 2014: 33}),
+            ("Liczba ofert złożonych w otwartych konkursach", "oferty", 180, 220,
+             "Sprawozdanie z realizacji programu współpracy", {2013: 196, 2014: 214}),
+            ("Liczba małych grantów", "umowy", 5, 25, "Sprawozdanie z realizacji programu współpracy",
+             {2013: 12, 2014: 19}),
+            ("Liczba zrealizowanych inicjatyw lokalnych", "inicjatywy", 0, 6,
+             "Sprawozdanie Wydziału Gospodarki Komunalnej", {2013: 2, 2014: 5}),
+            ("Liczba PES korzystających z lokali i sprzętu Gminy", "podmioty", 8, 25,
+             "Ewidencja najmu lokali komunalnych", {2013: 13, 2014: 21}),
+            ("Liczba godzin szkoleń dla PES i urzędników", "godziny", 0, 300,
+             "Listy obecności szkoleń", {2013: 120, 2014: 260}),
+            ("Liczba uczestników Targów Ekonomii Społecznej", "osoby", 0, 1500,
+             "Sprawozdanie organizatora targów", {2013: 900, 2014: 1700}),
+            ("Liczba miejsc pracy dla osób zagrożonych wykluczeniem w PES", "miejsca pracy", 40, 90,
+             "indicator_jobs_at_risk", {2013: 58, 2014: 81}),
+            ("Liczba posiedzeń Zespołu ds. ekonomii społecznej", "posiedzenia", 0, 8,
+             "Protokoły posiedzeń Zespołu", {2013: 5, 2014: 4}),
+        ),
+    },
+    {
+        "key": "2026",
+        "name": "Roczny program współpracy Gminy Miasta Toruń z organizacjami pozarządowymi i podmiotami "
+        "ekonomii społecznej na 2026 rok",
+        "name_en": "",
+        "period": ("2026-01-01", "2026-12-31"),
+        "resolution": (
+            "XX/000/25",
+            "Uchwała nr XX/000/25 Rady Miasta Torunia z dnia 20 listopada 2025 r. w sprawie przyjęcia "
+            "rocznego programu współpracy na 2026 rok (dane demonstracyjne)",
+            "2025-11-20",
+        ),
+        "main_goal": "Budowanie partnerstwa Gminy z organizacjami i PES w zaspokajaniu potrzeb "
+        "mieszkańców, ze szczególnym uwzględnieniem usług społecznych.",
+        "specific_goals": (
+            "Zwiększenie udziału PES w usługach społecznych zlecanych przez Gminę.",
+            "Rozwój zakupów społecznie odpowiedzialnych w jednostkach miejskich.",
+            "Wzmocnienie aktywności mieszkańców w okręgach.",
+        ),
+        "funds": 9800000,
+        "forms": ("1", "2", "3", "4", "5", "6", "7", "pozafinansowa", "zamowienia"),
+        "sections": {
+            "diagnosis": (
+                "W rejestrze PES jest ponad 40 podmiotów, w tym 6 przedsiębiorstw społecznych. Udział "
+                "PES w zamówieniach Gminy rośnie, lecz nadal skupia się na sprzątaniu i gastronomii; "
+                "rośnie zapotrzebowanie na usługi opiekuńcze i asystenckie dla starzejącej się "
+                "populacji miasta."
+            ),
+            "legalBasis": (
+                "Ustawa z dnia 24 kwietnia 2003 r. o działalności pożytku publicznego i o wolontariacie, "
+                "ustawa z dnia 5 sierpnia 2022 r. o ekonomii społecznej, ustawa z dnia 11 września "
+                "2019 r. – Prawo zamówień publicznych (art. 94, 96, 359–361), ustawa z dnia 19 lipca "
+                "2019 r. o realizowaniu usług społecznych przez centrum usług społecznych."
+            ),
+            "vision": (
+                "Toruń jako miasto, w którym usługi społeczne są współtworzone przez mieszkańców, "
+                "organizacje i przedsiębiorstwa społeczne."
+            ),
+            "principles": (
+                "Pomocniczość, suwerenność stron, partnerstwo, efektywność, uczciwa konkurencja i "
+                "jawność."
+            ),
+            "scope": (
+                "Zadania własne Gminy w sferze zadań publicznych z art. 4 ust. 1 ustawy oraz zakupy "
+                "jednostek miejskich, w których mogą uczestniczyć PES."
+            ),
+            "cooperationFormsText": (
+                "Otwarte konkursy ofert, małe granty, inicjatywa lokalna, umowy partnerskie, konsultacje, "
+                "zespoły doradcze, udostępnianie lokali i sprzętu przez TCAL „2. Piętro” oraz zamówienia "
+                "zastrzeżone i usługi społeczne w trybie art. 359 Pzp."
+            ),
+            "priorityTasks": (
+                "Usługi opiekuńcze i asystencja osobista; aktywizacja seniorów; wypoczynek dzieci i "
+                "młodzieży; rozwój wspólnot lokalnych; wsparcie PES i organizacji pozarządowych."
+            ),
+            "periodText": "Program realizowany jest od 1 stycznia do 31 grudnia 2026 r.",
+            "implementationMethod": (
+                "Wydziały i jednostki Gminy realizują program według rocznego harmonogramu konkursów i "
+                "zakupów publikowanego w styczniu; koordynatorem jest Wydział Zdrowia i Polityki "
+                "Społecznej."
+            ),
+            "plannedFundsText": (
+                "Na realizację programu planuje się 9 800 000 zł, w tym 1 500 000 zł na usługi społeczne "
+                "realizowane z PES."
+            ),
+            "evaluationMethod": (
+                "Wskaźniki programu są wyliczane z rejestru PES i sprawozdań wydziałów; sprawozdanie "
+                "publikuje się w BIP do 31 maja 2027 r."
+            ),
+            "consultationProcess": (
+                "Projekt konsultowano od 15 września do 6 października 2025 r. z organizacjami i Radą "
+                "Działalności Pożytku Publicznego Miasta Torunia; zgłoszono 28 uwag."
+            ),
+            "competitionCommissions": (
+                "Komisje konkursowe powołuje Prezydent; organizacje wskazują swoich przedstawicieli w "
+                "otwartym naborze, a oceny dokonuje się na karcie oceny według art. 15 ust. 1 ustawy."
+            ),
+        },
+        "actions": (
+            ("Roczny plan zakupów społecznie odpowiedzialnych",
+             "Jednostki miejskie planują zakupy osobno i nie uwzględniają PES.",
+             "Wspólny plan zakupów publikowany w rejestrze jako zapotrzebowania.",
+             "biuro-zamowien-publicznych", 2, 0, (3, 4)),
+            ("Partnerstwo w Centrum Usług Społecznych",
+             "Rosnące zapotrzebowanie na usługi opiekuńcze.",
+             "Umowy partnerskie z PES na wspólną realizację usług.", "mopr", 1, 900000, (2,)),
+            ("Inicjatywy lokalne w okręgach",
+             "Niska aktywność mieszkańców poza centrum.",
+             "Nabór inicjatyw przez cały rok z pomocą animatorów TCAL.", "tcal-2-pietro", 3, 150000, (1,)),
+        ),
+        "indicators": (
+            ("Liczba PES w rejestrze", "podmioty", 42, 50, "indicator_pes_count", {2026: 46}),
+            ("Wartość usług społecznych zleconych PES", "zł", 1200000, 1500000,
+             "Sprawozdanie MOPR", {}),
+            ("Liczba zapotrzebowań opublikowanych przez jednostki miejskie", "ogłoszenia", 10, 15,
+             "indicator_opportunity_count", {2026: 7}),
+            ("Liczba zamówień zastrzeżonych i z klauzulami społecznymi", "postępowania", 3, 5,
+             "Sprawozdanie Biura Zamówień Publicznych", {}),
+        ),
+    },
+)

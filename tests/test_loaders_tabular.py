@@ -15,6 +15,7 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from loaders import tabular_source
 from loaders.tabular import (
     COLUMNS,
     ENTITY_COLUMNS,
@@ -23,7 +24,9 @@ from loaders.tabular import (
     load_entities,
     load_offers,
     load_tables,
+    load_upload,
     read_table,
+    read_tables,
     reference_markdown,
     slugify,
     template_path,
@@ -514,3 +517,30 @@ def test_golden_documents_conform_to_the_shapes(vocab):
             r.message("en") for r in validator.validate(document.triples) if r.is_violation
         ]
         assert violations == [], document.iri
+
+
+# --- whole uploads ---------------------------------------------------------------------------
+
+
+def test_one_workbook_with_both_sheets(vocab):
+    data = xlsx_from_csv({"podmioty": "podmioty.csv", "oferty": "oferty.csv"})
+    assert_golden(
+        *load_upload(data, filename="rejestr.xlsx", base=BASE, vocab=vocab, max_bytes=MAX)
+    )
+
+
+def test_kind_of_a_csv_upload_is_told_by_its_header(vocab):
+    tables = read_tables((DATA / "oferty.csv").read_bytes(), max_bytes=MAX)
+    assert list(tables) == ["oferty"]
+    assert list(read_tables((DATA / "podmioty.csv").read_bytes(), max_bytes=MAX)) == ["podmioty"]
+
+
+def test_tabular_source_gives_triples_and_error_pairs(vocab):
+    triples, errors = tabular_source(
+        (DATA / "oferty-bledy.csv").read_bytes(), filename="oferty.csv", base=BASE, max_bytes=MAX
+    )
+    assert all(isinstance(t, pyoxigraph.Triple) for t in triples)
+    assert (
+        "oferty: wiersz 3, kolumna podmiot: Brak wymaganej wartości.",
+        "oferty: row 3, column podmiot: A required value is missing.",
+    ) in errors
