@@ -554,7 +554,9 @@ def reference_validate(triples: Iterable[ox.Triple], context: Iterable[ox.Quad] 
 def results_from_report(report: Graph) -> list[Result]:
     """Engine-independent results from a SHACL validation report graph."""
     out = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: nested ones (sh:detail, from sh:node) are not reported by SHACL.
+    top = [r for v in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(v, SH.result)]
+    for r in top:
         focus = report.value(r, SH.focusNode)
         value = report.value(r, SH.value)
         path = report.value(r, SH.resultPath)

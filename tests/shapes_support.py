@@ -6,14 +6,13 @@ the same signature to ``ENGINES``; the shape tests run once per engine.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph
 import pyshacl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
 from registry import config
@@ -84,7 +83,13 @@ def validate_graph(data_graph: Graph | pyoxigraph.Store) -> list[Result]:
         inference="none",
         allow_warnings=True,
     )
-    return [_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
+    # Nested results (sh:detail, from sh:node) are left out: the top-level result carries the
+    # message of the property shape that failed.
+    return [
+        _result(report, node)
+        for validation in report.subjects(RDF.type, SH.ValidationReport)
+        for node in report.objects(validation, SH.result)
+    ]
 
 
 def _result(report: Graph, node: BNode) -> Result:
@@ -112,16 +117,13 @@ def _english_message(report: Graph, node: BNode, focus: object) -> str:
 def _fill(template: str, bindings: dict[str, object]) -> str:
     for name, term in bindings.items():
         if term is not None:
-            template = re.sub(r"\{[?$]" + name + r"\}", lambda _m: str(term), template)
+            template = template.replace("{?" + name + "}", str(term))
+            template = template.replace("{$" + name + "}", str(term))
     return template
 
 
 def _node_text(term: object) -> str:
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, URIRef):
-        return str(term)
-    return str(term)
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def summary(results: Iterable[Result]) -> str:
@@ -129,6 +131,48 @@ def summary(results: Iterable[Result]) -> str:
     return "\n".join(f"  {severity}: <{focus}> {message}" for focus, message, severity in results)
 
 
+def validate_in_oxigraph(data_graph: Graph | pyoxigraph.Store) -> list[Result]:
+    """Validate with pySHACL, running its SPARQL inside Oxigraph (a graph is copied into a store)."""
+    if isinstance(data_graph, pyoxigraph.Store):
+        return validate_graph(data_graph)
+    store = pyoxigraph.Store()
+    store.bulk_load(
+        input=data_graph.serialize(format="nt", encoding="utf-8"),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+    )
+    return validate_graph(store)
+
+
 ENGINES: dict[str, Callable[[Graph | pyoxigraph.Store], list[Result]]] = {
     "pyshacl": validate_graph,
+    "pyshacl-oxigraph": validate_in_oxigraph,
 }
+
+
+def validate_compiled(data_graph: Graph | pyoxigraph.Store) -> list[Result]:
+    """Validate with the registry's own engine (the shapes compiled to SPARQL, run in Oxigraph)."""
+    from registry.validation import CompiledShapes
+
+    if isinstance(data_graph, pyoxigraph.Store):
+        store = data_graph
+    else:
+        store = pyoxigraph.Store()
+        store.bulk_load(
+            input=data_graph.serialize(format="nt", encoding="utf-8"),
+            format=pyoxigraph.RdfFormat.N_TRIPLES,
+        )
+    severities = {str(k): v for k, v in _SEVERITIES.items()}
+    return [
+        (r.focus, r.message("en"), severities.get(r.severity, "violation"))
+        for r in _compiled().validate(store)
+    ]
+
+
+@cache
+def _compiled():
+    from registry.validation import CompiledShapes
+
+    return CompiledShapes(shapes_graph())
+
+
+ENGINES["compiled"] = validate_compiled
