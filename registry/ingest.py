@@ -24,7 +24,7 @@ from .store import Store, Write, graph_iri, provenance_graph, resource_iri, vali
 from .validation import Result, Validator
 
 # Documents validated together in one staging pass (bounded memory, constant cost per document).
-CHUNK_TRIPLES = 60_000
+CHUNK_TRIPLES = 250_000
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _MODIFIED = ox.NamedNode(str(DCT.modified))
@@ -75,7 +75,7 @@ class Document:
     iri: str
     kind: str
     key: str
-    triples: list[ox.Triple] = field(default_factory=list)
+    triples: list[ox.Quad] = field(default_factory=list)  # default-graph quads
     source: str = ""
     offers_only: bool = False  # offers for an entity that is not in this input
 
@@ -281,21 +281,26 @@ class Splitter:
 TABULAR_SUFFIXES = (".csv", ".xlsx")
 
 
-def read_source(source: Source, base: str, *, max_bytes: int) -> tuple[list[ox.Triple], list[tuple[str, str]]]:
-    """Triples of one input and the errors (pl, en) found while reading it (e.g. bad rows)."""
+def read_source(source: Source, base: str, *, max_bytes: int) -> tuple[list[ox.Quad], list[tuple[str, str]]]:
+    """Statements of one input (as default-graph quads) and the errors (pl, en) found reading it."""
     name = source.name.lower()
     fmt = (source.format or "").lower()
     if name.endswith(TABULAR_SUFFIXES) or fmt in ("csv", "xlsx", "text/csv"):
         from loaders import tabular_source
 
-        return tabular_source(source.data, filename=source.name, base=base, max_bytes=max_bytes)
+        triples, errors = tabular_source(source.data, filename=source.name, base=base, max_bytes=max_bytes)
+        return [ox.Quad(t.subject, t.predicate, t.object) for t in triples], errors
     from loaders.rdf import parse_rdf
 
     quads = parse_rdf(
         source.data, format=source.format, filename=source.name, base_iri=f"{base}/id/",
         max_bytes=max_bytes,
     )
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads], []
+    default = ox.DefaultGraph()
+    if any(q.graph_name != default for q in quads):
+        # Documents are found by subject; graph names of a dataset input carry no meaning here.
+        quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+    return quads, []
 
 
 # -- the pipeline ----------------------------------------------------------------------------
@@ -385,8 +390,7 @@ def ingest(
             r.status = "unchanged"
             continue
         r.status = "replaced" if exists else "created"
-        gn = ox.NamedNode(g)
-        write.graphs[g] = [ox.Quad(t.subject, t.predicate, t.object, gn) for t in doc.triples]
+        write.put(g, doc.triples)
         report.triples += len(doc.triples)
     if dry_run or not write.graphs:
         return report
@@ -436,8 +440,8 @@ def _merge_offers_into_stored(store: Store, doc: Document, report: DocumentRepor
         subj = q.subject.value.split("#")[0] if isinstance(q.subject, ox.NamedNode) else None
         if subj in new_offers:
             continue
-        kept.append(ox.Triple(q.subject, q.predicate, q.object))
-    links = {ox.Triple(entity, _MAKES_OFFER, ox.NamedNode(o)) for o in new_offers}
+        kept.append(ox.Quad(q.subject, q.predicate, q.object))
+    links = {ox.Quad(entity, _MAKES_OFFER, ox.NamedNode(o)) for o in new_offers}
     kept_set = set(kept)
     doc.triples = kept + [t for t in doc.triples] + [t for t in links if t not in kept_set]
     doc.offers_only = False
@@ -446,7 +450,7 @@ def _merge_offers_into_stored(store: Store, doc: Document, report: DocumentRepor
 def _stamp_modified(doc: Document, modified: ox.Literal) -> None:
     main = ox.NamedNode(doc.iri)
     doc.triples = [t for t in doc.triples if not (t.subject == main and t.predicate == _MODIFIED)]
-    doc.triples.append(ox.Triple(main, _MODIFIED, modified))
+    doc.triples.append(ox.Quad(main, _MODIFIED, modified))
 
 
 def _same_content(stored: list[ox.Quad], triples: list[ox.Triple]) -> bool:

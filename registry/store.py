@@ -26,9 +26,9 @@ import pyoxigraph as ox
 from .errors import StoreError, UsageError
 from .namespaces import PES
 
-# Writes up to this many quads go through one SPARQL update (atomic and invisible to readers
-# until committed); larger ones are journalled and bulk-loaded.
-SMALL_WRITE_QUADS = 50_000
+# Writes up to this many bytes of N-Triples go through one SPARQL update (atomic and invisible
+# to readers until committed); larger ones are journalled and bulk-loaded.
+SMALL_WRITE_BYTES = 8 * 1024 * 1024
 
 _STORE_VERSION = ox.NamedNode(str(PES.storeVersion))
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -61,15 +61,32 @@ def valid_key(key: str) -> bool:
 
 @dataclass
 class Write:
-    """One atomic change: whole graphs replaced (or created), graphs removed, provenance added."""
+    """One atomic change: whole graphs replaced (or created), graphs removed, provenance added.
 
-    graphs: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    Graph contents are kept as N-Triples bytes (serialised once, by Oxigraph), which both the
+    SPARQL update and the bulk loader take as they are.
+    """
+
+    graphs: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     provenance: list[ox.Quad] = field(default_factory=list)
     marker: str | None = None  # IRI of the activity that records this write
 
+    def put(self, graph: str, statements: Iterable) -> None:
+        """Set the whole content of a graph from triples or quads (their graph names are ignored)."""
+        default = ox.DefaultGraph()
+        self.graphs[graph] = ox.serialize(
+            (
+                s if isinstance(s, ox.Triple) or s.graph_name == default
+                else ox.Triple(s.subject, s.predicate, s.object)
+                for s in statements
+            ),
+            format=ox.RdfFormat.N_TRIPLES,
+        ) or b""
+
     def size(self) -> int:
-        return sum(len(q) for q in self.graphs.values()) + len(self.provenance)
+        """Approximate size in bytes."""
+        return sum(len(b) for b in self.graphs.values()) + 200 * len(self.provenance)
 
 
 class Store:
@@ -147,7 +164,7 @@ class Store:
         then bulk-loaded; if the process dies before the end, the next open rolls them back.
         """
         new_version = self.version() + 1
-        if write.size() <= SMALL_WRITE_QUADS:
+        if write.size() <= SMALL_WRITE_BYTES:
             self._ox.update(self._update_text(write, new_version))
         else:
             self._bulk_commit(write, new_version)
@@ -163,9 +180,9 @@ class Store:
     def _update_text(self, write: Write, new_version: int) -> str:
         parts = [f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(set(write.graphs) | write.removed)]
         data: list[str] = []
-        for g, quads in write.graphs.items():
+        for g, ntriples in write.graphs.items():
             data.append(f"GRAPH <{g}> {{\n")
-            data.extend(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+            data.append(ntriples.decode("utf-8"))
             data.append("}\n")
         for q in write.provenance:
             data.append(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n")
@@ -180,16 +197,16 @@ class Store:
         return self.path / "journal"
 
     def _bulk_commit(self, write: Write, new_version: int) -> None:
+        touched = sorted(set(write.graphs) | write.removed)
         if self.path is None:
-            # An in-memory store has nothing to recover after a crash: one transaction.
-            for g in set(write.graphs) | write.removed:
+            # An in-memory store has nothing to recover after a crash.
+            for g in touched:
                 self._ox.remove_graph(ox.NamedNode(g))
-            self._ox.extend(q for quads in write.graphs.values() for q in quads)
+            self._ox.load(_trig(write.graphs), ox.RdfFormat.TRIG)
             self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
             return
         journal = self._journal_dir()
         journal.mkdir(exist_ok=True)
-        touched = sorted(set(write.graphs) | write.removed)
         backup = journal / "old-graphs.nq"
         with backup.open("wb") as out:
             for g in touched:
@@ -199,9 +216,15 @@ class Store:
             os.fsync(out.fileno())
         record = {"graphs": touched, "marker": write.marker, "backup": backup.name}
         _write_durably(journal / "pending.json", json.dumps(record).encode())
+        new = journal / "new-graphs.trig"
+        with new.open("wb") as out:
+            for g, ntriples in write.graphs.items():
+                out.write(b"<" + g.encode() + b"> {\n")
+                out.write(ntriples)
+                out.write(b"}\n")
         for g in touched:
             self._ox.remove_graph(ox.NamedNode(g))
-        self._ox.bulk_extend(q for quads in write.graphs.values() for q in quads)
+        self._ox.bulk_load(path=str(new), format=ox.RdfFormat.TRIG)
         self._ox.flush()
         # Provenance and the version go last, in one transaction: once they are in, the write
         # is complete, whatever happens to the journal afterwards.
@@ -209,6 +232,7 @@ class Store:
         self._ox.flush()
         (journal / "pending.json").unlink()
         backup.unlink(missing_ok=True)
+        new.unlink(missing_ok=True)
 
     def _recover(self) -> None:
         pending = self.path / "journal" / "pending.json" if self.path else None
@@ -236,9 +260,6 @@ class Store:
         pending.unlink()
         (pending.parent / record["backup"]).unlink(missing_ok=True)
 
-    def replace_system_graphs(self, graphs: dict[str, list[ox.Quad]]) -> int:
-        """Install or refresh ontology and vocabulary graphs (shipped data, not user input)."""
-        return self.commit(Write(graphs=graphs))
 
     # -- dumps --------------------------------------------------------------------------------
 
@@ -316,6 +337,10 @@ def restore(data_dir: Path, dump: Path, base: str, *, replace: bool = False) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count
+
+
+def _trig(graphs: dict[str, bytes]) -> bytes:
+    return b"".join(b"<" + g.encode() + b"> {\n" + nt + b"}\n" for g, nt in graphs.items())
 
 
 def _write_durably(path: Path, data: bytes) -> None:

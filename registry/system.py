@@ -47,5 +47,8 @@ def install(store: Store) -> bool:
             changed = True
             break
     if changed:
-        store.commit(Write(graphs=graphs))
+        write = Write()
+        for name, quads in graphs.items():
+            write.put(name, quads)
+        store.commit(write)
     return changed

@@ -158,15 +158,15 @@ class _CrashingStore:
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
-    def bulk_extend(self, quads):
-        quads = list(quads)
+    def bulk_load(self, path, format):
+        quads = list(ox.parse(path=path, format=format))
         self._inner.extend(quads[: len(quads) // 2])
         self._inner.flush()
         raise KeyboardInterrupt("simulated kill")
 
 
 def test_a_large_write_interrupted_half_way_is_rolled_back_on_next_open(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "SMALL_WRITE_QUADS", 10)  # force the journalled path
+    monkeypatch.setattr(store_module, "SMALL_WRITE_BYTES", 10)  # force the journalled path
     store = Store(tmp_path / "data", BASE)
     from registry.system import install
 
@@ -189,7 +189,7 @@ def test_a_large_write_interrupted_half_way_is_rolled_back_on_next_open(tmp_path
 KILL_SCRIPT = """
 import sys
 from registry import store as store_module
-store_module.SMALL_WRITE_QUADS = 10
+store_module.SMALL_WRITE_BYTES = 10
 from registry.ingest import Source, ingest
 from registry.store import Store
 store = Store(sys.argv[1], sys.argv[2])
