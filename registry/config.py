@@ -83,7 +83,7 @@ class Settings:
     )
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Build settings from the environment, then apply explicit overrides."""
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
@@ -97,14 +97,14 @@ class Settings:
                 try:
                     values[f.name] = int(raw)
                 except ValueError:
-                    raise ValueError(f"{f.metadata['env']} must be a whole number, not {raw!r}")
+                    raise ValueError(f"{f.metadata['env']} must be a whole number, not {raw!r}") from None
             else:
                 values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         return settings.checked()
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """Normalise and check values; raise ValueError with a clear message."""
         base = self.base.rstrip("/")
         if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", base):

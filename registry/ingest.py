@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import DocumentError, InputError, UsageError, ValidationFailed
+from .errors import InputError, UsageError, ValidationFailed
 from .namespaces import DCT, DOCUMENT_KINDS, KINDS, ORG, PES, PROV, RDF, SCHEMA, XSD
 from .store import Store, Write, graph_iri, provenance_graph, resource_iri, valid_key
 from .validation import Result, Validator
@@ -52,7 +52,7 @@ class Source:
     format: str | None = None
 
     @classmethod
-    def from_path(cls, path: Path, *, max_bytes: int, format: str | None = None) -> "Source":
+    def from_path(cls, path: Path, *, max_bytes: int, format: str | None = None) -> Source:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
         size = path.stat().st_size
@@ -339,7 +339,7 @@ def ingest(
 
     documents = _merge_duplicates(documents, source_errors)
     reports = {d.iri: DocumentReport(iri=d.iri, source=d.source) for d in documents}
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     modified = ox.Literal(stamp.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
 
     for doc in documents:
@@ -551,7 +551,7 @@ def _provenance(base: str, activity: str, sources: Sequence[Source], graphs: dic
     a = ox.NamedNode(activity)
     when = ox.Literal(stamp.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
     end = ox.Literal(
-        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         datatype=ox.NamedNode(str(XSD.dateTime)),
     )
     q = [

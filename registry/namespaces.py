@@ -24,16 +24,9 @@ SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCT = DCTERMS
 
-# Kinds of instance and the class that makes a resource the main resource of a document.
+# Kinds of instance; offers live in their entity's document, the others are documents.
 KINDS = ("entity", "offer", "opportunity", "action", "programme", "unit")
 DOCUMENT_KINDS = ("entity", "opportunity", "action", "programme", "unit")
-MAIN_CLASSES = {
-    "entity": PES.SocialEconomyEntity,
-    "opportunity": PES.CooperationOpportunity,
-    "action": PES.CooperationAction,
-    "programme": PES.CooperationProgramme,
-    "unit": ORG.OrganizationalUnit,
-}
 
 PREFIXES = {
     "pes": PES,

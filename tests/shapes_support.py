@@ -151,7 +151,6 @@ ENGINES: dict[str, Callable[[Graph | pyoxigraph.Store], list[Result]]] = {
 
 def validate_compiled(data_graph: Graph | pyoxigraph.Store) -> list[Result]:
     """Validate with the registry's own engine (the shapes compiled to SPARQL, run in Oxigraph)."""
-    from registry.validation import CompiledShapes
 
     if isinstance(data_graph, pyoxigraph.Store):
         store = data_graph

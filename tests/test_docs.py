@@ -23,5 +23,5 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_every_tabular_column_is_documented_in_the_readme():
     section = README[README.index("<!-- tabular-columns:start -->"):README.index("<!-- tabular-columns:end -->")]
-    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M))
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
     assert {c.header for c in ENTITY_COLUMNS} | {c.header for c in OFFER_COLUMNS} <= documented
