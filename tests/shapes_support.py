@@ -15,8 +15,8 @@ import pyshacl
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
-from registry import config
 from registry.namespaces import SH
+from registry.validation import shapes_graph, vocab_files
 
 # One validation result: (focus node, English message, severity).
 # The focus node is an IRI string (``_:id`` for a blank node); the severity is
@@ -24,25 +24,6 @@ from registry.namespaces import SH
 Result = tuple[str, str, str]
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-
-
-def shape_files() -> list[Path]:
-    """The Turtle files of the SHACL shapes."""
-    return sorted(config.shapes_dir().glob("*.ttl"))
-
-
-def vocab_files() -> list[Path]:
-    """The Turtle files of the concept schemes, loaded with every document."""
-    return sorted(config.vocab_dir().glob("*.ttl"))
-
-
-@cache
-def shapes_graph() -> Graph:
-    """All shapes in one graph."""
-    graph = Graph()
-    for path in shape_files():
-        graph.parse(path, format="turtle")
-    return graph
 
 
 @cache
