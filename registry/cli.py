@@ -108,7 +108,7 @@ def load(obj: Context, files: tuple[Path, ...], partial: bool, fmt: str | None, 
     sources, limit = _sources(files, obj.settings, fmt)
     store = obj.store()
     install(store)
-    with _progress(obj) as progress:
+    with _progress() as progress:
         try:
             report = ingest(store, sources, partial=partial, max_bytes=limit, progress=progress,
                             agent=publisher_iri(obj.settings.base, obj.settings.publisher))
@@ -293,7 +293,7 @@ def serve(obj: Context, host: str, port: int, threads: int) -> None:
 class _progress:
     """A progress bar on standard error for long loads (silent when not a terminal)."""
 
-    def __init__(self, obj: Context):
+    def __init__(self):
         self.bar = None
 
     def __enter__(self):

@@ -202,7 +202,8 @@ class Splitter:
             main = iri.split("#", 1)[0]
             if kind == "offer":
                 entity = offer_owner.get(main)
-                return entity if entity is not None and self.parse_iri(entity) and self.parse_iri(entity)[0] == "entity" else None
+                owner = self.parse_iri(entity) if entity is not None else None
+                return entity if owner is not None and owner[0] == "entity" else None
             return main
 
         for subject in by_subject:
@@ -350,7 +351,6 @@ def ingest(
     validator = validator or Validator()
     chunk: list[Document] = []
     size = 0
-    done = 0
     for doc in documents:
         if reports[doc.iri].rejected:
             continue
@@ -358,7 +358,6 @@ def ingest(
         size += len(doc.triples)
         if size >= CHUNK_TRIPLES:
             _validate_chunk(validator, chunk, reports)
-            done += len(chunk)
             if progress:
                 progress(len(chunk))
             chunk, size = [], 0
@@ -443,7 +442,7 @@ def _merge_offers_into_stored(store: Store, doc: Document, report: DocumentRepor
         kept.append(ox.Quad(q.subject, q.predicate, q.object))
     links = {ox.Quad(entity, _MAKES_OFFER, ox.NamedNode(o)) for o in new_offers}
     kept_set = set(kept)
-    doc.triples = kept + [t for t in doc.triples] + [t for t in links if t not in kept_set]
+    doc.triples = kept + doc.triples + [t for t in links if t not in kept_set]
     doc.offers_only = False
 
 

@@ -351,10 +351,3 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
     tmp.replace(path)
 
-
-def iter_graphs(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
-    """Group quads by named graph IRI."""
-    out: dict[str, list[ox.Quad]] = {}
-    for q in quads:
-        out.setdefault(q.graph_name.value, []).append(q)
-    return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pyoxigraph as ox
 
 from . import config
@@ -25,16 +23,6 @@ def system_quads() -> dict[str, list[ox.Quad]]:
     for q in vocab_quads():
         graphs.setdefault(q.graph_name.value, []).append(q)
     return graphs
-
-
-def fingerprint(graphs: dict[str, list[ox.Quad]]) -> str:
-    """A checksum of the shipped graphs, to tell whether the store has the current ones."""
-    h = hashlib.sha256()
-    for name in sorted(graphs):
-        h.update(name.encode())
-        for line in sorted(str(q) for q in graphs[name]):
-            h.update(line.encode())
-    return h.hexdigest()
 
 
 def install(store: Store) -> bool:

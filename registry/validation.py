@@ -31,7 +31,6 @@ from .namespaces import SH
 
 VIOLATION = str(SH.Violation)
 WARNING = str(SH.Warning)
-INFO = str(SH.Info)
 
 SUPPORTED = {
     "targets": ["sh:targetClass"],
