@@ -21,9 +21,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["registry.settings"] = settings
     app.extensions["registry.store"] = store or Store(settings.data_dir, settings.base)
 
-    from .web import errors, i18n, pages
+    from .sparqlservice import QueryService
+    from .web import errors, http, i18n, pages, sparql
 
+    app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     i18n.init_app(app)
     errors.init_app(app)
+    http.init_cors(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sparql.bp)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers and delete its snapshots."""
+    service = app.extensions.get("registry.sparql")
+    if service is not None:
+        service.close()

@@ -277,17 +277,29 @@ def template(kind: str, file: Path) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256),
+              help="HTTP threads of the server process.")
+@click.option("--workers", default=None, type=click.IntRange(1, 256),
+              help="SPARQL query worker processes [default: REGISTRY_SPARQL_WORKERS, 4].")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, threads: int) -> None:
-    """Serve the registry over HTTP."""
+def serve(obj: Context, host: str, port: int, threads: int, workers: int | None) -> None:
+    """Serve the registry over HTTP (waitress; SPARQL queries run in worker processes)."""
+    from dataclasses import replace
+
     from waitress import serve as waitress_serve
 
-    from .app import create_app
+    from .app import close_app, create_app
 
-    app = create_app(obj.settings, store=obj.store())
-    click.echo(f"Serving on http://{host}:{port}/ (data: {obj.settings.data_dir})")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="pes-registry")
+    settings = replace(obj.settings, sparql_workers=workers) if workers else obj.settings
+    app = create_app(settings, store=obj.store())
+    app.extensions["registry.sparql"].pool.warm_up()
+    click.echo(f"Serving on http://{host}:{port}/ (data: {settings.data_dir}; "
+               f"{threads} threads, {settings.sparql_workers} query workers)")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="pes-registry",
+                       channel_timeout=max(120, int(settings.sparql_timeout) + 30))
+    finally:
+        close_app(app)
 
 
 class _progress:

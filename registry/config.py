@@ -82,6 +82,39 @@ class Settings:
         },
     )
 
+    sparql_timeout: float = field(
+        default=30.0,
+        metadata={"env": "REGISTRY_SPARQL_TIMEOUT", "doc": "Time limit of one SPARQL query, in seconds."},
+    )
+    sparql_workers: int = field(
+        default=4,
+        metadata={"env": "REGISTRY_SPARQL_WORKERS", "doc": "Query worker processes (queries run at once)."},
+    )
+    sparql_max_result_bytes: int = field(
+        default=100 * 1024 * 1024,
+        metadata={"env": "REGISTRY_SPARQL_MAX_RESULT_BYTES", "doc": "Largest SPARQL answer, in bytes."},
+    )
+    sparql_max_body_bytes: int = field(
+        default=1024 * 1024,
+        metadata={"env": "REGISTRY_SPARQL_MAX_BODY_BYTES", "doc": "Largest SPARQL request body, in bytes."},
+    )
+    sparql_worker_memory: int = field(
+        default=4 * 1024 * 1024 * 1024,
+        metadata={"env": "REGISTRY_SPARQL_WORKER_MEMORY", "doc": "Address-space limit of a query worker, in bytes (0: none)."},
+    )
+    sparql_service_allowlist: str = field(
+        default="",
+        metadata={
+            "env": "REGISTRY_SPARQL_SERVICE_ALLOWLIST",
+            "doc": "Space-separated endpoint IRIs that SPARQL SERVICE may call (none by default).",
+        },
+    )
+
+    @property
+    def service_allowlist(self) -> frozenset[str]:
+        """The SERVICE endpoints queries may call."""
+        return frozenset(self.sparql_service_allowlist.split())
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Build settings from the environment, then apply explicit overrides."""
@@ -98,6 +131,11 @@ class Settings:
                     values[f.name] = int(raw)
                 except ValueError:
                     raise ValueError(f"{f.metadata['env']} must be a whole number, not {raw!r}") from None
+            elif f.type in ("float", float):
+                try:
+                    values[f.name] = float(raw)
+                except ValueError:
+                    raise ValueError(f"{f.metadata['env']} must be a number, not {raw!r}") from None
             else:
                 values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -111,4 +149,15 @@ class Settings:
             raise ValueError(f"REGISTRY_BASE must be an http(s) URL without query or fragment, not {self.base!r}")
         if self.max_upload_bytes <= 0:
             raise ValueError("REGISTRY_MAX_UPLOAD_BYTES must be positive")
+        if not 0 < self.sparql_timeout <= 24 * 3600:
+            raise ValueError("REGISTRY_SPARQL_TIMEOUT must be between 0 and 86400 seconds")
+        if not 1 <= self.sparql_workers <= 256:
+            raise ValueError("REGISTRY_SPARQL_WORKERS must be between 1 and 256")
+        if self.sparql_max_result_bytes <= 0 or self.sparql_max_body_bytes <= 0:
+            raise ValueError("REGISTRY_SPARQL_MAX_RESULT_BYTES and REGISTRY_SPARQL_MAX_BODY_BYTES must be positive")
+        if self.sparql_worker_memory < 0:
+            raise ValueError("REGISTRY_SPARQL_WORKER_MEMORY must not be negative")
+        for iri in self.sparql_service_allowlist.split():
+            if not re.match(r"^https?://[^\s<>\"]+$", iri):
+                raise ValueError(f"REGISTRY_SPARQL_SERVICE_ALLOWLIST: {iri!r} is not an http(s) IRI")
         return replace(self, base=base, data_dir=Path(self.data_dir))

@@ -1,0 +1,266 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query service, its Service Description and its editor.
+
+Protocol (https://www.w3.org/TR/sparql11-protocol/): GET with ``query=``, POST as
+``application/x-www-form-urlencoded`` or ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri`` name the dataset, and then override any ``FROM`` of the query. The endpoint
+never changes data: updates get 403. Queries run in killable workers (``registry.querypool``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..namespaces import PREFIXES
+from ..querypool import QueryFailed
+from ..sparqlservice import QueryService
+from ..sparqlservice import Request as QueryRequest
+from ..store import catalog_graph, provenance_graph
+from ..system import system_quads
+from .http import content_type, negotiate, not_modified, prefers_html
+
+bp = Blueprint("sparql", __name__)
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def service() -> QueryService:
+    return current_app.extensions["registry.sparql"]
+
+
+def _plain(status: int, message: str, **headers) -> Response:
+    response = Response(message.rstrip() + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response.headers.update(headers)
+    response.vary.add("Accept")
+    return response
+
+
+def _read_protocol_request() -> tuple[str | None, list[str], list[str]]:
+    """(query, default-graph-uri values, named-graph-uri values) of this request."""
+    settings = current_app.extensions["registry.settings"]
+    args = request.args
+    queries = args.getlist("query")
+    updates = args.getlist("update")
+    default_graphs = args.getlist("default-graph-uri")
+    named_graphs = args.getlist("named-graph-uri")
+    if request.method == "POST":
+        length = request.content_length
+        if length is not None and length > settings.sparql_max_body_bytes:
+            raise ProtocolError(413, f"The request body is larger than {settings.sparql_max_body_bytes} bytes.")
+        request.max_content_length = settings.sparql_max_body_bytes
+        media = request.mimetype
+        if media == "application/x-www-form-urlencoded":
+            form = request.form
+            queries = queries + form.getlist("query")
+            updates = updates + form.getlist("update")
+            default_graphs = default_graphs + form.getlist("default-graph-uri")
+            named_graphs = named_graphs + form.getlist("named-graph-uri")
+        elif media == "application/sparql-query":
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise ProtocolError(415, "A query posted directly must be encoded in UTF-8.")
+            try:
+                body = request.get_data(cache=False).decode("utf-8")
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "The request body is not valid UTF-8.") from None
+            queries = queries + [body]
+        elif media == "application/sparql-update":
+            raise ProtocolError(403, "This endpoint is read-only: SPARQL Update is not accepted here.")
+        else:
+            raise ProtocolError(
+                415,
+                "POST a query as application/x-www-form-urlencoded (query=...) or as"
+                " application/sparql-query.",
+            )
+    if updates:
+        if queries:
+            raise ProtocolError(400, "A request carries either a query or an update, not both.")
+        raise ProtocolError(403, "This endpoint is read-only: SPARQL Update is not accepted here.")
+    if len(queries) > 1:
+        raise ProtocolError(400, "A request carries exactly one query; this one has several.")
+    for iri in default_graphs + named_graphs:
+        if not _IRI.match(iri):
+            raise ProtocolError(400, f"Not an absolute IRI: {iri[:200]!r} (default-graph-uri/named-graph-uri).")
+    query = queries[0] if queries else None
+    if query is not None and not query.strip():
+        raise ProtocolError(400, "The query is empty.")
+    return query, default_graphs, named_graphs
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    try:
+        query, default_graphs, named_graphs = _read_protocol_request()
+    except ProtocolError as e:
+        return _plain(e.status, e.message)
+    except RequestEntityTooLarge:
+        limit = current_app.extensions["registry.settings"].sparql_max_body_bytes
+        return _plain(413, f"The request body is larger than {limit} bytes.")
+
+    svc = service()
+    if query is None:
+        if prefers_html("graph"):
+            return _editor()
+        return _service_description()
+
+    try:
+        analysis = svc.check(query)
+    except QueryFailed as e:
+        return _plain(e.status, e.message)
+    kind = "graph" if analysis.form in ("construct", "describe") else "solutions"
+    if request.method == "GET" and prefers_html(kind):
+        return _editor(query)
+    fmt = negotiate(kind)
+    if fmt is None:
+        wanted = "SPARQL results (JSON, XML, CSV, TSV)" if kind == "solutions" else \
+            "RDF (Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG)"
+        return _plain(406, f"This query answers with {wanted}; none of them is acceptable to the client.")
+
+    qreq = QueryRequest(query=query, default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs))
+    _, snapshot = svc.state()
+    etag = svc.etag(snapshot, qreq, fmt)
+    if not_modified(etag):
+        svc.snapshots.release(snapshot)
+        response = Response(status=304)
+        response.headers["ETag"] = etag
+        response.vary.add("Accept")
+        return response
+    try:
+        running = svc.start(qreq, fmt, snapshot, analysis=analysis)
+    except QueryFailed as e:
+        return _plain(e.status, e.message)
+    response = Response(running.chunks(), content_type=content_type(fmt), direct_passthrough=True)
+    response.call_on_close(running.close)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept")
+    return response
+
+
+# -- without a query: the editor and the Service Description ------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _service_description() -> Response:
+    fmt = negotiate("graph")
+    if fmt is None:
+        return _plain(406, "The service description is RDF (Turtle, N-Triples, JSON-LD, RDF/XML).")
+    settings = current_app.extensions["registry.settings"]
+    store = current_app.extensions["registry.store"]
+    endpoint_iri = ox.NamedNode(f"{settings.base}/sparql")
+    svc = ox.BlankNode("service")
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+
+    def n(iri: str) -> ox.NamedNode:
+        return ox.NamedNode(iri)
+
+    triples = [
+        ox.Triple(svc, RDF_TYPE, n(SD + "Service")),
+        ox.Triple(svc, n(SD + "endpoint"), endpoint_iri),
+        ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+        ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+        ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")) if settings.service_allowlist else None,
+        ox.Triple(svc, n("http://purl.org/dc/terms/title"),
+                  ox.Literal("Rejestr ekonomii społecznej Torunia — punkt dostępowy SPARQL", language="pl")),
+        ox.Triple(svc, n("http://purl.org/dc/terms/title"),
+                  ox.Literal("Toruń social economy registry — SPARQL endpoint", language="en")),
+        ox.Triple(svc, n(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, n(SD + "Dataset")),
+        ox.Triple(dataset, n(SD + "defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, n(SD + "Graph")),
+        ox.Triple(default_graph, n(VOID + "triples"), ox.Literal(str(len(store)), datatype=n(
+            "http://www.w3.org/2001/XMLSchema#integer"))),
+    ]
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"):
+        triples.append(ox.Triple(svc, n(SD + "resultFormat"), n(FORMATS + name)))
+    for graph in _system_graphs(settings.base):
+        node = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, n(SD + "namedGraph"), node),
+            ox.Triple(node, RDF_TYPE, n(SD + "NamedGraph")),
+            ox.Triple(node, n(SD + "name"), n(graph)),
+        ]
+    rdf_format = {
+        "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+        "rdf": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+    }[fmt]
+    prefixes = {"sd": SD, "formats": FORMATS, "void": VOID, "dct": "http://purl.org/dc/terms/"} \
+        if fmt in ("ttl", "trig", "rdf") else None
+    body = ox.serialize([t for t in triples if t is not None], format=rdf_format, prefixes=prefixes)
+    response = Response(body, content_type=content_type(fmt))
+    response.vary.add("Accept")
+    return response
+
+
+@cache
+def _system_graphs(base: str) -> tuple[str, ...]:
+    """The graphs every deployment has: ontology, concept schemes, provenance, catalogue."""
+    return tuple(sorted(system_quads())) + (provenance_graph(base), catalog_graph(base))
+
+
+def _editor(query: str | None = None):
+    from ..queries import all_queries
+
+    settings = current_app.extensions["registry.settings"]
+    examples = [{"name": q.name, "summary": q.summary, "query": editor_text(q)} for q in all_queries().values()]
+    default_query = DEFAULT_QUERY_PREFIXES + DEFAULT_QUERY
+    config = {
+        "endpoint": request.host_url.rstrip("/") + "/sparql",
+        "query": query or default_query,
+        "examples": examples,
+    }
+    response = Response(render_template(
+        "sparql.html", query=query, default_query=default_query, examples=examples, config=config,
+        endpoint=f"{settings.base}/sparql", timeout=f"{settings.sparql_timeout:g}",
+    ))
+    response.vary.add("Accept")
+    return response
+
+
+DEFAULT_QUERY_PREFIXES = "".join(
+    f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items()
+    if name in ("pes", "schema", "org", "rov", "dct", "skos", "locn", "rdfs")
+)
+DEFAULT_QUERY = """
+# Social economy entities with their legal form (the first 20)
+SELECT ?entity ?name ?legalFormLabel WHERE {
+  ?entity a pes:SocialEconomyEntity ;
+          schema:name ?name ;
+          rov:orgType ?legalForm .
+  ?legalForm skos:prefLabel ?legalFormLabel .
+  FILTER(LANG(?legalFormLabel) = "pl")
+}
+ORDER BY ?name
+LIMIT 20
+"""
+
+
+def editor_text(named) -> str:
+    """A named query as the editor shows it: the text, with its example values as a VALUES clause."""
+    params = getattr(named, "parameters", ()) or ()
+    examples = [(p, p.example) for p in params if p.example and p.required]
+    if not examples:
+        return named.text
+    base = current_app.extensions["registry.settings"].base
+    bound = named.bind({p.name: value for p, value in examples}, base)
+    names = [p.name for p, _ in examples]
+    row = " ".join(bound[name] for name in names)
+    return (named.text.rstrip() + "\n\n# Example values of the parameters (the API binds them the same way)\n"
+            + "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }\n")
