@@ -49,6 +49,7 @@ class Job:
     substitutions: dict[str, str] | None = None  # variable name -> N-Triples term
     prefixes: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 0
+    base_iri: str | None = None  # resolves relative IRIs of the query (the endpoint's own IRI)
 
 
 class _Worker:
@@ -288,7 +289,7 @@ class QueryPool:
                 "snapshot": snapshot, "query": job.query, "format": job.format, "union": job.union,
                 "default_graphs": job.default_graphs, "named_graphs": job.named_graphs,
                 "substitutions": job.substitutions, "prefixes": job.prefixes,
-                "max_bytes": job.max_bytes,
+                "max_bytes": job.max_bytes, "base_iri": job.base_iri,
             })
             kind, payload = self._next(worker, deadline)
         except (QueryFailed, OSError) as e:

@@ -142,6 +142,8 @@ def main() -> None:
         writer = _FrameWriter(out_fd, job.get("max_bytes") or 0)
         try:
             options = {}
+            if job.get("base_iri"):
+                options["base_iri"] = job["base_iri"]
             if job.get("default_graphs") is not None or job.get("named_graphs") is not None:
                 options["default_graph"] = [_graph(ox, g) for g in job.get("default_graphs") or []]
                 options["named_graphs"] = [ox.NamedNode(g) for g in job.get("named_graphs") or []]

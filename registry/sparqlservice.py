@@ -123,6 +123,7 @@ class QueryService:
             substitutions=dict(request.substitutions) or None,
             prefixes=OUTPUT_PREFIXES if fmt in ("ttl", "trig", "rdf") else {},
             max_bytes=self.settings.sparql_max_result_bytes,
+            base_iri=f"{self.settings.base}/sparql",
         )
         try:
             answer = self.pool.run(snapshot, job, self.settings.sparql_timeout)
