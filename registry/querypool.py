@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .queryworker import _HEADER, write_frame
+from .queryworker import _HEADER, CHUNK, write_frame
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ class Answer:
         self._first = first
         self._deadline = deadline
         self._done = total is not None
+        self.complete = first if self._done else None  # the whole answer, when it is known already
         if self._done:
             self._release()
 
@@ -302,6 +303,20 @@ class QueryPool:
             raise QueryFailed(**_error(payload))
         if kind == b"E":
             return Answer(self, worker, b"", deadline, total=0)
+        if len(payload) < CHUNK:
+            # A short first chunk is the whole answer: its end follows at once. Waiting for it
+            # lets small answers go out with a Content-Length, in one write.
+            try:
+                end, info = self._next(worker, deadline)
+            except QueryFailed:
+                self._discard(worker)
+                raise
+            if end == b"E":
+                return Answer(self, worker, payload, deadline, total=len(payload))
+            if end == b"X":
+                self._give_back(worker)
+                raise QueryFailed(**_error(info))
+            return Answer(self, worker, payload + info, deadline, total=None)
         return Answer(self, worker, payload, deadline, total=None)
 
     def snapshots_in_use(self) -> set[str]:

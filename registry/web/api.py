@@ -16,7 +16,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from ..queries import NamedQuery, ParameterError, all_queries
 from ..querypool import QueryFailed
 from ..sparqlservice import Request as QueryRequest
-from .http import GRAPH_FORMATS, RESULT_FORMATS, content_type, negotiate, not_modified, prefers_html
+from .http import GRAPH_FORMATS, RESULT_FORMATS, negotiate, not_modified, prefers_html
+from .sparql import streamed
 
 bp = Blueprint("api", __name__)
 
@@ -128,8 +129,7 @@ def run(name: str):
             return _error(e.status, e.message)
         response = Response(_html(query, raw, bound, body, kind))
     else:
-        response = Response(running.chunks(), content_type=content_type(fmt), direct_passthrough=True)
-        response.call_on_close(running.close)
+        response = streamed(running, fmt)
         if request.path.rpartition(".")[2] in SUFFIXES:
             response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{fmt}"'
     response.headers["ETag"] = etag

@@ -140,11 +140,21 @@ def endpoint():
         running = svc.start(qreq, fmt, snapshot, analysis=analysis)
     except QueryFailed as e:
         return _plain(e.status, e.message)
-    response = Response(running.chunks(), content_type=content_type(fmt), direct_passthrough=True)
-    response.call_on_close(running.close)
+    response = streamed(running, fmt)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
+    return response
+
+
+def streamed(running, fmt: str) -> Response:
+    """The answer as a response: in one piece when it is complete already, else streamed."""
+    if running.answer.complete is not None:
+        body = running.answer.complete
+        running.close()
+        return Response(body, content_type=content_type(fmt))
+    response = Response(running.chunks(), content_type=content_type(fmt), direct_passthrough=True)
+    response.call_on_close(running.close)
     return response
 
 
