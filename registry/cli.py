@@ -239,7 +239,8 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.option("--if-empty", is_flag=True, help="Load only if the store holds no documents yet.")
 @click.pass_obj
 def demo(obj: Context, if_empty: bool) -> None:
-    """Load the fictional demo data set (validated, like any other input)."""
+    """Load the fictional demo data set (validated, like any other input), then its catalogue."""
+    from .catalog import catalog_write
     from .demo import demo_documents
     from .ingest import Source, ingest, publisher_iri
     from .stats import counts
@@ -254,6 +255,7 @@ def demo(obj: Context, if_empty: bool) -> None:
     data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
     report = ingest(store, [Source(name="demo.nt", data=data)],
                     agent=publisher_iri(obj.settings.base, obj.settings.publisher))
+    store.commit(catalog_write(store, obj.settings))
     s = report.summary()
     c = counts(store)
     click.echo(f"Demo loaded: {s['created']} documents created, {s['replaced']} replaced, "
@@ -280,7 +282,7 @@ def template(kind: str, file: Path) -> None:
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256),
               help="HTTP threads of the server process.")
 @click.option("--workers", default=None, type=click.IntRange(1, 256),
-              help="SPARQL query worker processes [default: REGISTRY_SPARQL_WORKERS, 4].")
+              help="SPARQL query worker processes [default: REGISTRY_SPARQL_WORKERS, 8].")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, threads: int, workers: int | None) -> None:
     """Serve the registry over HTTP (waitress; SPARQL queries run in worker processes)."""

@@ -87,7 +87,7 @@ class Settings:
         metadata={"env": "REGISTRY_SPARQL_TIMEOUT", "doc": "Time limit of one SPARQL query, in seconds."},
     )
     sparql_workers: int = field(
-        default=4,
+        default=8,
         metadata={"env": "REGISTRY_SPARQL_WORKERS", "doc": "Query worker processes (queries run at once)."},
     )
     sparql_max_result_bytes: int = field(
