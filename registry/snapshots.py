@@ -5,12 +5,13 @@ workers read a checkpoint made with ``pyoxigraph.Store.backup`` (hard links on t
 system, so it costs little). There is one current snapshot per store version; a query holds the
 snapshot it reads (``acquire``/``release``) and an old snapshot is deleted once no query holds it.
 
-Layout: ``{data}/snapshots/v{version}-{random}``. Snapshots left by an earlier run are deleted
-when the server starts. An in-memory store (tests) is copied into a temporary folder instead.
+Layout: ``{data}/snapshots/run-{pid}-{random}/v{version}-{random}``. Snapshots left by an earlier
+run are deleted when the server starts. An in-memory store (tests) is copied into a temporary folder instead.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -26,13 +27,16 @@ class Snapshots:
     def __init__(self, store: Store):
         self.store = store
         if store.path is not None:
-            self.root = store.path / "snapshots"
-            self._temporary = False
+            parent = store.path / "snapshots"
+            parent.mkdir(parents=True, exist_ok=True)
+            # Only the process that holds the store's lock gets here, so snapshots of any other
+            # process are left over from an earlier run.
+            for old in parent.iterdir():
+                if not old.name.startswith(f"run-{os.getpid()}-"):
+                    shutil.rmtree(old, ignore_errors=True)
+            self.root = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=parent))
         else:
             self.root = Path(tempfile.mkdtemp(prefix="registry-snapshots-"))
-            self._temporary = True
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._current: tuple[int, Path] | None = None
         self._holders: dict[Path, int] = {}
@@ -87,5 +91,4 @@ class Snapshots:
             self._current = None
         for p in paths:
             shutil.rmtree(p, ignore_errors=True)
-        if self._temporary:
-            shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
