@@ -86,3 +86,15 @@ def test_editor_runs_an_example_query(browser, live):
     assert foreign == [], foreign
     assert errors == [], errors
     page.close()
+
+
+def test_editor_inserts_the_registry_prefixes(browser, live):
+    page, foreign, errors = _page(browser, live)
+    page.goto(live.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator("#add-prefixes").click()
+    text = page.evaluate("registryYasgui.getTab().getYasqe().getValue()")
+    assert "PREFIX cpv: <https://w3id.org/pes-registry/vocab/cpv/>" in text
+    assert "PREFIX legal-form: <https://w3id.org/pes-registry/vocab/legal-form/>" in text
+    assert errors == [], errors
+    page.close()

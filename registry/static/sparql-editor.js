@@ -15,6 +15,9 @@
   var tab = yasgui.getTab();
   tab.getYasqe().setValue(config.query);
   tab.setEndpoint(config.endpoint);
+  document.getElementById("add-prefixes").addEventListener("click", function () {
+    yasgui.getTab().getYasqe().addPrefixes(config.prefixes);
+  });
   document.querySelectorAll("button.example").forEach(function (button) {
     button.addEventListener("click", function () {
       var example = config.examples[Number(button.dataset.example)];

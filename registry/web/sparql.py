@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, VOCAB_BASE
 from ..querypool import QueryFailed
 from ..sparqlservice import QueryService
 from ..sparqlservice import Request as QueryRequest
@@ -235,6 +235,7 @@ def _editor(query: str | None = None):
         "endpoint": request.host_url.rstrip("/") + "/sparql",
         "query": query or default_query,
         "examples": examples,
+        "prefixes": registry_prefixes(),
     }
     response = Response(render_template(
         "sparql.html", query=query, default_query=default_query, examples=examples, config=config,
@@ -242,6 +243,17 @@ def _editor(query: str | None = None):
     ))
     response.vary.add("Accept")
     return response
+
+
+@cache
+def registry_prefixes() -> dict[str, str]:
+    """Prefixes of the vocabularies the registry uses and of each of its concept schemes."""
+    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
+    for graph in system_quads():
+        if graph.startswith(VOCAB_BASE):
+            scheme = graph[len(VOCAB_BASE):]
+            prefixes[scheme] = graph + "/"
+    return prefixes
 
 
 DEFAULT_QUERY_PREFIXES = "".join(
