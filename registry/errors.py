@@ -41,3 +41,9 @@ class StoreError(RegistryError):
     """The store cannot be opened or used (locked, missing, corrupt)."""
 
     exit_code = 1
+
+
+class QueryDefinitionError(RegistryError):
+    """A named query file is malformed: its header, its parameters or its SPARQL."""
+
+    exit_code = 1

@@ -187,9 +187,11 @@ def openapi():
                 schema["format"] = "iri"
             if p.enum:
                 schema["enum"] = list(p.enum)
-            if p.default is not None:
-                schema["default"] = p.default
             description = p.description
+            if p.default == "today":
+                description += " (default: today's date)"
+            elif p.default is not None:
+                schema["default"] = _typed(p.default, schema["type"])
             if p.type == "concept":
                 description += f" (a key of the concept scheme `{p.scheme}`)"
             if p.type == "resource":
@@ -197,7 +199,7 @@ def openapi():
             param = {"name": p.name, "in": "query", "required": p.required, "description": description,
                      "schema": schema}
             if p.example:
-                param["example"] = p.example
+                param["example"] = _typed(p.example, schema["type"])
             parameters.append(param)
         content = {media: {"schema": {"type": "string"}} for _, media in formats}
         content["text/html"] = {"schema": {"type": "string"}}
@@ -235,6 +237,20 @@ def openapi():
         }}},
     }
     return jsonify(document)
+
+
+def _typed(value: str, json_type: str):
+    """A raw default or example as a JSON value of the parameter's schema type."""
+    try:
+        if json_type == "integer":
+            return int(value)
+        if json_type == "number":
+            return float(value.replace(",", "."))
+        if json_type == "boolean":
+            return value.strip().lower() in ("true", "1", "yes", "tak")
+    except ValueError:
+        pass
+    return value
 
 
 @bp.get("/api/docs")
