@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
@@ -275,14 +276,51 @@ LIMIT 20
 
 
 def editor_text(named) -> str:
-    """A named query as the editor shows it: the text, with its example values as a VALUES clause."""
+    """A named query as the editor shows it.
+
+    The API binds parameter values as initial bindings (SEP-0007). Plain SPARQL has the same
+    effect with a VALUES block at the start of the top-level WHERE group, as long as no parameter
+    is used inside a subquery or assigned with ``AS``; for such queries the editor shows that
+    block with the examples and defaults. For the others it shows the text with its parameters
+    free, and a comment with the API address that runs it with its example values.
+    """
     params = getattr(named, "parameters", ()) or ()
-    examples = [(p, p.example) for p in params if p.example and p.required]
-    if not examples:
+    if not params:
         return named.text
-    base = current_app.extensions["registry.settings"].base
-    bound = named.bind({p.name: value for p, value in examples}, base)
-    names = [p.name for p, _ in examples]
-    row = " ".join(bound[name] for name in names)
-    return (named.text.rstrip() + "\n\n# Example values of the parameters (the API binds them the same way)\n"
-            + "VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }\n")
+    settings = current_app.extensions["registry.settings"]
+    examples = {p.name: p.example for p in params if p.example}
+    api = f"{settings.base}/api/queries/{named.name}" + ("?" + urlencode(examples) if examples else "")
+    note = f"# With its parameters bound to example values: {api}\n"
+    bound = named.bind(examples, settings.base)
+    match = _WHERE.search(named.text)
+    if not bound or match is None or not all(_bindable_by_values(named.text, match.end(), n) for n in bound):
+        return note + named.text
+    names = sorted(bound)
+    values = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
+              + " ".join(bound[n] for n in names) + ") }  # the parameters' example values")
+    return note + named.text[:match.end()] + "\n  " + values + named.text[match.end():]
+
+
+def _bindable_by_values(text: str, where_end: int, name: str) -> bool:
+    """True when ``?name`` is neither assigned (``AS ?name``) nor used inside a subquery."""
+    variable = re.compile(r"[?$]" + re.escape(name) + r"\b")
+    if re.search(r"\bAS\s+[?$]" + re.escape(name) + r"\b", text, re.IGNORECASE):
+        return False
+    body = text[where_end:]
+    for sub in re.finditer(r"\bSELECT\b", body, re.IGNORECASE):
+        depth, i = 0, sub.start()
+        # The subquery ends where the braces opened after its SELECT close again.
+        while i < len(body):
+            if body[i] == "{":
+                depth += 1
+            elif body[i] == "}":
+                depth -= 1
+                if depth <= 0 and body.find("{", sub.start()) < i:
+                    break
+            i += 1
+        if variable.search(body, sub.start(), i):
+            return False
+    return True
+
+
+_WHERE = re.compile(r"^\s*WHERE\s*\{", re.IGNORECASE | re.MULTILINE)
