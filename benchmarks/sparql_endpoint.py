@@ -71,21 +71,22 @@ def build_store(work: Path, entities: int) -> tuple[Path, list[str]]:
 def query_mix(entity_iris: list[str], rng: random.Random) -> list[tuple[str, str, str]]:
     """(label, query text, Accept) for every request of the mix."""
     from registry.queries import all_queries
+    from registry.web.sparql import with_values
 
     mix = []
     for q in all_queries().values():
         if q.form in ("construct", "describe"):
             continue
         examples = {p.name: p.example for p in q.parameters if p.example and p.type != "resource"}
-        missing = [p.name for p in q.parameters if p.required and p.name not in examples]
-        if missing:
+        if any(p.required and p.name not in examples for p in q.parameters):
             continue  # examples name demo resources that the synthetic data does not have
-        bound = q.bind(examples, BASE)
-        text = q.text
-        if bound:
-            names = sorted(bound)
-            text = (text.rstrip() + "\nVALUES (" + " ".join("?" + n for n in names) + ") { ("
-                    + " ".join(bound[n] for n in names) + ") }\n")
+        # The API binds values as initial bindings; the same text must go to both servers, so
+        # required values are a VALUES block (where that means the same), and optional ones stay
+        # free, which every named query reads as "any".
+        required = {p.name: examples[p.name] for p in q.parameters if p.required}
+        text = (with_values(q, required, BASE) if required else None) or q.text
+        if any(p.required for p in q.parameters) and "VALUES (" not in text:
+            continue
         mix.append((f"named:{q.name}", text, "application/sparql-results+json"))
     for iri in rng.sample(entity_iris, 8):
         mix.append(("lookup", f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}", "application/sparql-results+json"))

@@ -280,9 +280,9 @@ def editor_text(named) -> str:
 
     The API binds parameter values as initial bindings (SEP-0007). Plain SPARQL has the same
     effect with a VALUES block at the start of the top-level WHERE group, as long as no parameter
-    is used inside a subquery or assigned with ``AS``; for such queries the editor shows that
-    block with the examples and defaults. For the others it shows the text with its parameters
-    free, and a comment with the API address that runs it with its example values.
+    is used inside a subquery or assigned with ``AS`` (``with_values``); for such queries the
+    editor shows that block with the examples and defaults. For the others it shows the text with
+    its parameters free, and a comment with the API address that runs it with its example values.
     """
     params = getattr(named, "parameters", ()) or ()
     if not params:
@@ -291,14 +291,21 @@ def editor_text(named) -> str:
     examples = {p.name: p.example for p in params if p.example}
     api = f"{settings.base}/api/queries/{named.name}" + ("?" + urlencode(examples) if examples else "")
     note = f"# With its parameters bound to example values: {api}\n"
-    bound = named.bind(examples, settings.base)
+    text = with_values(named, examples, settings.base)
+    return note + (text if text is not None else named.text)
+
+
+def with_values(named, raw: dict, base: str) -> str | None:
+    """The query's text with its parameters bound by a VALUES block, or None where that would not
+    mean the same as the API's binding."""
+    bound = named.bind(raw, base)
     match = _WHERE.search(named.text)
     if not bound or match is None or not all(_bindable_by_values(named.text, match.end(), n) for n in bound):
-        return note + named.text
+        return None if bound else named.text
     names = sorted(bound)
     values = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
-              + " ".join(bound[n] for n in names) + ") }  # the parameters' example values")
-    return note + named.text[:match.end()] + "\n  " + values + named.text[match.end():]
+              + " ".join(bound[n] for n in names) + ") }  # the parameters' values")
+    return named.text[:match.end()] + "\n  " + values + named.text[match.end():]
 
 
 def _bindable_by_values(text: str, where_end: int, name: str) -> bool:
