@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
@@ -71,6 +72,13 @@ def test_installed_copy_loads_the_demo_dumps_and_serves(tmp_path):
                     raise
                 time.sleep(0.3)
         assert f'data-count="entities">{stats["entities"]}<' in html
+        # The SPARQL endpoint's workers run from the installed copy too.
+        query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"})
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/sparql?{query}", headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert answer.read().decode().split() == ["n", str(stats["triples"])]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/queries/counts.csv", timeout=60) as answer:
+            assert answer.read().decode().splitlines()[1].split(",")[0] == str(stats["entities"])
     finally:
         server.terminate()
         server.wait(timeout=30)
