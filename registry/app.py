@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["registry.store"] = store or Store(settings.data_dir, settings.base)
 
     from .sparqlservice import QueryService
-    from .web import api, errors, http, i18n, pages, sparql
+    from .web import api, errors, http, i18n, pages, resources, sparql
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     i18n.init_app(app)
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(resources.bp)
     return app
 
 

@@ -1,0 +1,211 @@
+"""Dereferenceable IRIs: ``/id/{kind}/{key}`` answers 303 to the page or to the RDF document.
+
+* ``GET /id/{kind}/{key}``: 303 See Other to ``/{kind}/{key}`` (HTML) or
+  ``/{kind}/{key}.{ttl,jsonld,nt,rdf}`` (RDF), by ``Accept``.
+* ``GET /{kind}/{key}.{ext}``: the resource's document: its own graph (for an offer, its part of
+  the entity's document), the labels of what it links to, and a description of the document
+  itself that links back to the page (``foaf:primaryTopic``).
+* ``GET /{kind}/{key}``: the HTML page. This module gives every resource a generic page (every
+  property with labelled values, links to the data twins); the pages issue replaces it kind by
+  kind with dedicated ones.
+
+Documents are read in this process from the live store (fixed, trusted queries); ETags follow the
+store version.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
+
+from ..namespaces import DOCUMENT_KINDS, KINDS
+from ..store import graph_iri, resource_iri, valid_key
+from .http import GRAPH_FORMATS, content_type, negotiate, not_modified, prefers_html
+
+bp = Blueprint("resources", __name__)
+
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+               "rdf": ox.RdfFormat.RDF_XML}
+LABELS = ("https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
+          "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#notation")
+FOAF = "http://xmlns.com/foaf/0.1/"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OFFERED_BY = "https://schema.org/offeredBy"
+
+
+def _store():
+    return current_app.extensions["registry.store"]
+
+
+def _base() -> str:
+    return current_app.extensions["registry.settings"].base
+
+
+def _check(kind: str, key: str) -> None:
+    if kind not in KINDS or not valid_key(key):
+        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+
+
+def _document_graph(kind: str, key: str) -> str | None:
+    """The named graph that holds the resource, or None when it does not exist."""
+    store, base = _store(), _base()
+    if kind in DOCUMENT_KINDS:
+        graph = graph_iri(base, kind, key)
+        return graph if store.has_graph(graph) else None
+    # An offer lives in its entity's document.
+    offer = ox.NamedNode(resource_iri(base, kind, key))
+    for q in store.raw.quads_for_pattern(offer, ox.NamedNode(OFFERED_BY), None, None):
+        return q.graph_name.value
+    return None
+
+
+def document_triples(kind: str, key: str) -> list[ox.Triple] | None:
+    """The RDF document of a resource: its triples, the labels of what it links to, and the
+    description of the document itself."""
+    graph = _document_graph(kind, key)
+    if graph is None:
+        return None
+    store, base = _store(), _base()
+    iri = resource_iri(base, kind, key)
+    own = [q for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+    if kind not in DOCUMENT_KINDS:  # an offer: its own part of the entity's document
+        own = [q for q in own if q.subject.value == iri or q.subject.value.startswith(iri + "#")]
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in own]
+    subjects = {q.subject for q in own}
+    linked = {q.object for q in own if isinstance(q.object, ox.NamedNode) and q.object not in subjects}
+    seen = set()
+    for node in linked:
+        for label in LABELS:
+            for q in store.raw.quads_for_pattern(node, ox.NamedNode(label), None, None):
+                t = ox.Triple(q.subject, q.predicate, q.object)
+                if t not in seen:
+                    seen.add(t)
+                    triples.append(t)
+    page = ox.NamedNode(graph_iri(base, kind, key))
+    triples += [
+        ox.Triple(page, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document")),
+        ox.Triple(page, ox.NamedNode(FOAF + "primaryTopic"), ox.NamedNode(iri)),
+        ox.Triple(page, ox.NamedNode(DCT + "license"),
+                  ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")),
+    ]
+    return triples
+
+
+def _etag(kind: str, key: str, fmt: str) -> str:
+    return f'"{_store().version()}-{kind}-{key}-{fmt}"'
+
+
+@bp.get("/id/<kind>/<key>")
+def dereference(kind: str, key: str):
+    _check(kind, key)
+    if _document_graph(kind, key) is None:
+        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+    if prefers_html("graph") or not request.headers.get("Accept", "").strip():
+        target = f"/{kind}/{key}"
+    else:
+        fmt = negotiate("graph")
+        if fmt not in RDF_FORMATS:
+            # N-Quads and TriG are for dumps; a document is a graph.
+            fmt = "ttl" if fmt is None and "*/*" in request.headers.get("Accept", "") else fmt
+        if fmt not in RDF_FORMATS:
+            return Response("The resource is available as HTML, Turtle, JSON-LD, N-Triples or RDF/XML.\n",
+                            status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+        target = f"/{kind}/{key}.{fmt}"
+    response = redirect(target, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/<kind>/<key>.<ext>")
+def document(kind: str, key: str, ext: str):
+    _check(kind, key)
+    if ext not in RDF_FORMATS:
+        abort(404, description=f"Documents are served as .ttl, .jsonld, .nt or .rdf, not .{ext}.")
+    etag = _etag(kind, key, ext)
+    if not_modified(etag):
+        return Response(status=304, headers={"ETag": etag})
+    triples = document_triples(kind, key)
+    if triples is None:
+        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+    from ..sparqlservice import OUTPUT_PREFIXES
+
+    prefixes = dict(OUTPUT_PREFIXES, id=f"{_base()}/id/") if ext in ("ttl", "rdf") else None
+    body = ox.serialize(triples, format=RDF_FORMATS[ext], prefixes=prefixes)
+    response = Response(body, content_type=content_type(ext))
+    response.headers["ETag"] = etag
+    response.headers["Link"] = f'</{kind}/{key}>; rel="alternate"; type="text/html"'
+    return response
+
+
+@bp.get("/<kind>/<key>")
+def page(kind: str, key: str):
+    _check(kind, key)
+    triples = document_triples(kind, key)
+    if triples is None:
+        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+    base = _base()
+    iri = resource_iri(base, kind, key)
+    lang = getattr(g, "lang", "pl")
+    labels = _labels(triples, lang)
+    rows: dict[str, list] = {}
+    fragments: dict[str, dict[str, list]] = {}
+    for t in triples:
+        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else None
+        if subject is None or not (subject == iri or subject.startswith(iri + "#")):
+            continue
+        target = rows if subject == iri else fragments.setdefault(subject, {})
+        target.setdefault(t.predicate.value, []).append(_value(t.object, labels, base, lang))
+    title = labels.get(iri) or key
+    predicate_labels = _predicate_labels({p for props in [rows, *fragments.values()] for p in props}, lang)
+    return render_template(
+        "resource.html", kind=kind, key=key, iri=iri, title=title, rows=rows, fragments=fragments,
+        labels=labels, predicate_labels=predicate_labels, formats=list(RDF_FORMATS), media={k: dict(GRAPH_FORMATS)[k] for k in RDF_FORMATS},
+    )
+
+
+def _predicate_labels(predicates: set[str], lang: str) -> dict[str, str]:
+    """Labels of properties from the ontology graph, else a prefixed name."""
+    from ..namespaces import ONTOLOGY_GRAPH, PREFIXES
+
+    store = _store()
+    out = {}
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for p in predicates:
+        found = {q.object.language: q.object.value for q in store.raw.quads_for_pattern(
+            ox.NamedNode(p), label, None, ox.NamedNode(ONTOLOGY_GRAPH)) if isinstance(q.object, ox.Literal)}
+        if found:
+            out[p] = found.get(lang) or found.get("pl") or next(iter(found.values()))
+            continue
+        for name, ns in PREFIXES.items():
+            if p.startswith(str(ns)):
+                out[p] = f"{name}:{p[len(str(ns)):]}"
+                break
+        else:
+            out[p] = p
+    return out
+
+
+def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
+    """A label per IRI, in the interface language if there is one."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for t in triples:
+        if t.predicate.value not in LABELS or not isinstance(t.object, ox.Literal):
+            continue
+        rank = LABELS.index(t.predicate.value) * 3 + (
+            0 if t.object.language == lang else 1 if t.object.language in (None, "pl") else 2)
+        key = t.subject.value
+        if key not in ranked or rank < ranked[key][0]:
+            ranked[key] = (rank, t.object.value)
+    return {k: v for k, (_, v) in ranked.items()}
+
+
+def _value(term, labels: dict[str, str], base: str, lang: str) -> dict:
+    if isinstance(term, ox.NamedNode):
+        href = term.value
+        if href.startswith(base + "/id/"):
+            href = href[len(base):].replace("/id/", "/", 1)
+        return {"kind": "iri", "text": labels.get(term.value, term.value), "href": href, "iri": term.value}
+    if isinstance(term, ox.Literal):
+        return {"kind": "literal", "text": term.value, "lang": term.language}
+    return {"kind": "blank", "text": str(term)}
