@@ -54,15 +54,15 @@ def generate(sizes: list[int], work: Path) -> dict[int, tuple[Path, Path, int]]:
     return files
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one child process."""
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, float]:
+    """Wall time, peak RSS (KiB) and CPU time (user + system) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{cmd[0]} failed:\n{proc.stderr.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def single_write_cost(data_dir: Path, writes: int) -> float:
@@ -119,15 +119,17 @@ def main() -> None:
         ox_dir, our_dir = work / f"ox-{n}", work / f"ours-{n}"
         shutil.rmtree(ox_dir, ignore_errors=True)
         shutil.rmtree(our_dir, ignore_errors=True)
-        t_ox, rss_ox = timed([oxigraph, "load", "--location", str(ox_dir), "--file", str(nq)])
+        t_ox, rss_ox, cpu_ox = timed([oxigraph, "load", "--location", str(ox_dir), "--file", str(nq)])
         subprocess.run([registry_cli, "--data", str(our_dir), "init"], env=env, check=True,
                        capture_output=True)
-        t_ours, rss_ours = timed([registry_cli, "--data", str(our_dir), "load", "--quiet", str(nt)], env=env)
+        t_ours, rss_ours, cpu_ours = timed([registry_cli, "--data", str(our_dir), "load", "--quiet", str(nt)],
+                                           env=env)
         same = document_triples(ox_dir, False) == document_triples(our_dir / "oxigraph", True)
         write = single_write_cost(our_dir, args.writes)
         rows.append((n, triples, t_ox, t_ours, rss_ours, write, same))
         print(f"{n:>7} entities  {triples:>9} triples  oxigraph {triples / t_ox:>9.0f} t/s  "
               f"ours {triples / t_ours:>8.0f} t/s  ratio {t_ox / t_ours:.2f}  "
+              f"CPU s oxigraph {cpu_ox:.1f} ours {cpu_ours:.1f}  peak RSS MiB oxigraph {rss_ox / 1024:.0f}  "
               f"one write {write * 1000:.1f} ms  same data: {same}", flush=True)
     print()
     print("| entities | triples | oxigraph load (s) | oxigraph t/s | validated import (s) | ours t/s | ratio | peak RSS ours (MiB) | one entity write (ms) | same triples |")

@@ -11,6 +11,7 @@ problem becomes an :class:`~registry.errors.InputError` naming the format, line 
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.parsers.expat
 import zlib
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_SLICE = 1 << 24
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # The formats accepted for loading, in the order they are listed to users.
@@ -281,6 +283,18 @@ def _line_column(text: bytes, offset: int) -> tuple[int, int]:
 
 
 def _check_utf8(data: bytes, fmt: RdfFormat) -> None:
+    try:
+        # Slice by slice: decoding a large file at once would hold it a second time, as text.
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(data)
+        for start in range(0, len(data), _UTF8_SLICE):
+            decoder.decode(view[start:start + _UTF8_SLICE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _check_utf8_whole(data, fmt)
+
+
+def _check_utf8_whole(data: bytes, fmt: RdfFormat) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,7 +3,7 @@
 Layout of the data folder::
 
     {data}/oxigraph/     the RocksDB store (one named graph per document)
-    {data}/journal/      the record of a large write in progress (see ``commit``)
+    {data}/journal/      a large write being prepared or in progress (see ``spill`` and ``commit``)
 
 Graph naming (docs/data-model.md): a document's graph is ``{BASE}/{kind}/{key}``; the ontology,
 each concept scheme, provenance and catalogue metadata have their own graphs.
@@ -17,9 +17,11 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -31,6 +33,7 @@ from .namespaces import PES
 SMALL_WRITE_BYTES = 8 * 1024 * 1024
 
 _STORE_VERSION = ox.NamedNode(str(PES.storeVersion))
+NEW_GRAPHS = "new-graphs.trig"  # the journal's file of the graphs a large write puts in
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -64,29 +67,66 @@ class Write:
     """One atomic change: whole graphs replaced (or created), graphs removed, provenance added.
 
     Graph contents are kept as N-Triples bytes (serialised once, by Oxigraph), which both the
-    SPARQL update and the bulk loader take as they are.
+    SPARQL update and the bulk loader take as they are. A large write need not hold them all:
+    ``Store.spill`` moves them to the journal's TriG file as the write grows.
     """
 
     graphs: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     provenance: list[ox.Quad] = field(default_factory=list)
     marker: str | None = None  # IRI of the activity that records this write
+    # Provenance statements about single graphs written; each mentions ``marker`` (as subject or
+    # object), so that a rolled-back write can find them. A journalled write bulk-loads them with
+    # the graphs, which keeps its last transaction small.
+    generated: list[ox.Quad] = field(default_factory=list)
+    # Graphs moved to the journal's TriG file by ``Store.spill``: name -> (offset, length).
+    spooled: dict[str, tuple[int, int]] = field(default_factory=dict)
+    spool: Path | None = None
+    _skipped: list[tuple[int, int]] = field(default_factory=list, init=False, repr=False)
+    _held: int = field(default=0, init=False, repr=False)  # bytes of the graphs in memory
+
+    def __post_init__(self) -> None:
+        self._held = sum(len(b) for b in self.graphs.values())
 
     def put(self, graph: str, statements: Iterable) -> None:
         """Set the whole content of a graph from triples or quads (their graph names are ignored)."""
         default = ox.DefaultGraph()
-        self.graphs[graph] = ox.serialize(
+        self.put_ntriples(graph, ox.serialize(
             (
                 s if isinstance(s, ox.Triple) or s.graph_name == default
                 else ox.Triple(s.subject, s.predicate, s.object)
                 for s in statements
             ),
             format=ox.RdfFormat.N_TRIPLES,
-        ) or b""
+        ) or b"")
+
+    def put_ntriples(self, graph: str, data: bytes) -> None:
+        """Set the whole content of a graph from N-Triples bytes."""
+        self.drop(graph)
+        self.graphs[graph] = data
+        self._held += len(data)
+
+    def drop(self, graph: str) -> None:
+        """Leave a graph out of the write again (it is then neither replaced nor removed)."""
+        self._unspool(graph)
+        self._held -= len(self.graphs.pop(graph, b""))
+
+    def _unspool(self, graph: str) -> None:
+        block = self.spooled.pop(graph, None)
+        if block is not None:
+            self._skipped.append(block)
+
+    def names(self) -> list[str]:
+        """The graphs this write replaces or creates."""
+        return [*self.spooled, *self.graphs]
 
     def size(self) -> int:
         """Approximate size in bytes."""
-        return sum(len(b) for b in self.graphs.values()) + 200 * len(self.provenance)
+        return (
+            sum(len(b) for b in self.graphs.values())
+            + sum(length for _, length in self.spooled.values())
+            + 200 * (len(self.provenance) + len(self.generated))
+        )
 
 
 class Store:
@@ -95,6 +135,8 @@ class Store:
     def __init__(self, path: Path | str | None, base: str):
         self.base = base
         self.path = Path(path) if path is not None else None
+        # Held while a large write owns the journal (from its first ``spill`` to its commit).
+        self._journal_lock = threading.RLock()
         if self.path is None:
             self._ox = ox.Store()
             return
@@ -163,12 +205,71 @@ class Store:
         recorded in a journal (the graphs they touch and the old content of replaced graphs),
         then bulk-loaded; if the process dies before the end, the next open rolls them back.
         """
-        new_version = self.version() + 1
-        if write.size() <= SMALL_WRITE_BYTES:
-            self._ox.update(self._update_text(write, new_version))
-        else:
-            self._bulk_commit(write, new_version)
-        return new_version
+        try:
+            new_version = self.version() + 1
+            if write.spool is None and write.size() <= SMALL_WRITE_BYTES:
+                self._ox.update(self._update_text(write, new_version))
+            else:
+                self._bulk_commit(write, new_version)
+            return new_version
+        finally:
+            self._release(write)
+
+    def spill(self, write: Write) -> None:
+        """Move the graphs a write holds in memory to the journal's TriG file, once they are many.
+
+        A large write can so be prepared graph by graph in bounded memory. The store itself is
+        not touched until ``commit``: if the process dies before, the next open deletes the file.
+        From the first spill to ``commit`` or ``abandon`` the write owns the journal; another
+        large write waits. An in-memory store keeps the graphs in memory.
+        """
+        if self.path is None or write._held <= SMALL_WRITE_BYTES:
+            return
+        if write.spool is None:
+            self._journal_lock.acquire()
+            try:
+                journal = self._journal_dir()
+                journal.mkdir(exist_ok=True)
+                (journal / NEW_GRAPHS).write_bytes(b"")
+            except BaseException:
+                self._journal_lock.release()
+                raise
+            write.spool = journal / NEW_GRAPHS
+        with write.spool.open("ab") as out:
+            offset = out.tell()
+            for g, ntriples in write.graphs.items():
+                head = b"<" + g.encode() + b"> {\n"
+                out.write(head)
+                out.write(ntriples)
+                out.write(b"}\n")
+                length = len(head) + len(ntriples) + 2
+                write.spooled[g] = (offset, length)
+                offset += length
+        write.graphs.clear()
+        write._held = 0
+
+    def scratch_file(self) -> IO[bytes]:
+        """An anonymous file for the intermediate data of a large write, beside the store (in the
+        system's temporary folder for an in-memory store); it vanishes when closed, or with the
+        process."""
+        if self.path is None:
+            return tempfile.TemporaryFile()
+        journal = self._journal_dir()
+        journal.mkdir(exist_ok=True)
+        return tempfile.TemporaryFile(dir=journal)
+
+    def abandon(self, write: Write) -> None:
+        """Give up a write that was never committed: delete what ``spill`` wrote."""
+        self._release(write)
+
+    def _release(self, write: Write) -> None:
+        if write.spool is None:
+            return
+        write.spool.unlink(missing_ok=True)
+        write.spool = None
+        write.spooled.clear()
+        write._skipped.clear()
+        self._journal_lock.release()
 
     def _version_update(self, new_version: int) -> str:
         g = f"<{provenance_graph(self.base)}>"
@@ -184,7 +285,7 @@ class Store:
             data.append(f"GRAPH <{g}> {{\n")
             data.append(ntriples.decode("utf-8"))
             data.append("}\n")
-        for q in write.provenance:
+        for q in (*write.provenance, *write.generated):
             data.append(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n")
         if data:
             parts.append("INSERT DATA {\n" + "".join(data) + "} ;\n")
@@ -197,46 +298,57 @@ class Store:
         return self.path / "journal"
 
     def _bulk_commit(self, write: Write, new_version: int) -> None:
-        touched = sorted(set(write.graphs) | write.removed)
+        touched = sorted(set(write.names()) | write.removed)
         if self.path is None:
             # An in-memory store has nothing to recover after a crash.
             for g in touched:
                 self._ox.remove_graph(ox.NamedNode(g))
-            self._ox.load(_trig(write.graphs), ox.RdfFormat.TRIG)
+            self._ox.load(_trig(write.graphs) + _trig_quads(write.generated), ox.RdfFormat.TRIG)
             self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
             return
-        journal = self._journal_dir()
-        journal.mkdir(exist_ok=True)
-        backup = journal / "old-graphs.nq"
-        with backup.open("wb") as out:
+        with self._journal_lock:
+            journal = self._journal_dir()
+            journal.mkdir(exist_ok=True)
+            # The new content: graphs spilled so far (less any left out since), the rest, and the
+            # provenance of each graph.
+            new = journal / NEW_GRAPHS
+            if write.spool is None:
+                new.write_bytes(b"")
+            elif write._skipped:
+                _copy_blocks(new, sorted(write.spooled.values()))
+            with new.open("ab") as out:
+                for g, ntriples in write.graphs.items():
+                    out.write(trig_block(g, ntriples))
+                out.write(_trig_quads(write.generated))
+            backup = journal / "old-graphs.nq"
+            with backup.open("wb") as out:
+                for g in touched:
+                    if self.has_graph(g):
+                        ox.serialize(self.quads(g), out, ox.RdfFormat.N_QUADS)
+                out.flush()
+                os.fsync(out.fileno())
+            record = {"graphs": touched, "marker": write.marker, "backup": backup.name,
+                      "version": new_version}
+            _write_durably(journal / "pending.json", json.dumps(record).encode())
             for g in touched:
-                if self.has_graph(g):
-                    ox.serialize(self.quads(g), out, ox.RdfFormat.N_QUADS)
-            out.flush()
-            os.fsync(out.fileno())
-        record = {"graphs": touched, "marker": write.marker, "backup": backup.name}
-        _write_durably(journal / "pending.json", json.dumps(record).encode())
-        new = journal / "new-graphs.trig"
-        with new.open("wb") as out:
-            for g, ntriples in write.graphs.items():
-                out.write(b"<" + g.encode() + b"> {\n")
-                out.write(ntriples)
-                out.write(b"}\n")
-        for g in touched:
-            self._ox.remove_graph(ox.NamedNode(g))
-        self._ox.bulk_load(path=str(new), format=ox.RdfFormat.TRIG)
-        self._ox.flush()
-        # Provenance and the version go last, in one transaction: once they are in, the write
-        # is complete, whatever happens to the journal afterwards.
-        self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
-        self._ox.flush()
-        (journal / "pending.json").unlink()
-        backup.unlink(missing_ok=True)
-        new.unlink(missing_ok=True)
+                self._ox.remove_graph(ox.NamedNode(g))
+            self._ox.bulk_load(path=str(new), format=ox.RdfFormat.TRIG)
+            self._ox.flush()
+            # Provenance and the version go last, in one transaction: once they are in, the write
+            # is complete, whatever happens to the journal afterwards.
+            self._ox.update(self._update_text(Write(provenance=write.provenance), new_version))
+            self._ox.flush()
+            (journal / "pending.json").unlink()
+            backup.unlink(missing_ok=True)
+            new.unlink(missing_ok=True)
 
     def _recover(self) -> None:
         pending = self.path / "journal" / "pending.json" if self.path else None
-        if pending is None or not pending.exists():
+        if pending is None:
+            return
+        if not pending.exists():
+            # A large write that died while it was being prepared: the store was not touched.
+            _remove_new_graphs(pending.parent)
             return
         try:
             record = json.loads(pending.read_text())
@@ -246,12 +358,22 @@ class Store:
                 " restore it from a dump or backup."
             ) from None
         marker = record.get("marker")
-        completed = marker is not None and any(
-            True for _ in self._ox.quads_for_pattern(ox.NamedNode(marker), None, None, None)
-        )
+        if "version" in record:
+            # The version goes in with the last transaction of the write.
+            completed = self.version() >= record["version"]
+        else:
+            completed = marker is not None and any(
+                True for _ in self._ox.quads_for_pattern(ox.NamedNode(marker), None, None, None)
+            )
         if not completed:
             for g in record["graphs"]:
                 self._ox.remove_graph(ox.NamedNode(g))
+            if marker is not None:
+                # Provenance loaded with the graphs (``Write.generated``).
+                node = ox.NamedNode(marker)
+                for q in [*self._ox.quads_for_pattern(node, None, None, None),
+                          *self._ox.quads_for_pattern(None, None, node, None)]:
+                    self._ox.remove(q)
             backup = pending.parent / record["backup"]
             if backup.exists() and backup.stat().st_size:
                 with backup.open("rb") as f:
@@ -259,6 +381,7 @@ class Store:
             self._ox.flush()
         pending.unlink()
         (pending.parent / record["backup"]).unlink(missing_ok=True)
+        _remove_new_graphs(pending.parent)
 
 
     # -- dumps --------------------------------------------------------------------------------
@@ -340,7 +463,42 @@ def restore(data_dir: Path, dump: Path, base: str, *, replace: bool = False) -> 
 
 
 def _trig(graphs: dict[str, bytes]) -> bytes:
-    return b"".join(b"<" + g.encode() + b"> {\n" + nt + b"}\n" for g, nt in graphs.items())
+    return b"".join(trig_block(g, nt) for g, nt in graphs.items())
+
+
+def trig_block(graph: str, ntriples: bytes) -> bytes:
+    """One graph of a TriG file, from its N-Triples."""
+    return b"<" + graph.encode() + b"> {\n" + ntriples + b"}\n"
+
+
+def _trig_quads(quads: list[ox.Quad]) -> bytes:
+    """Quads of named graphs as TriG."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        graphs.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    return b"".join(
+        trig_block(g, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)) for g, triples in graphs.items()
+    )
+
+
+def _remove_new_graphs(journal: Path) -> None:
+    for name in (NEW_GRAPHS, NEW_GRAPHS + ".tmp"):
+        (journal / name).unlink(missing_ok=True)
+
+
+def _copy_blocks(path: Path, blocks: list[tuple[int, int]]) -> None:
+    """Keep only the given (offset, length) byte ranges of a file, in order."""
+    tmp = path.with_name(path.name + ".tmp")
+    with path.open("rb") as src, tmp.open("wb") as out:
+        for offset, length in blocks:
+            src.seek(offset)
+            while length:
+                piece = src.read(min(length, 1 << 20))
+                if not piece:
+                    raise StoreError(f"{path.name} is shorter than expected")
+                out.write(piece)
+                length -= len(piece)
+    tmp.replace(path)
 
 
 def _write_durably(path: Path, data: bytes) -> None:

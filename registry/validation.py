@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -424,7 +424,10 @@ class CompiledShapes:
 
     def validate(self, store: ox.Store) -> list[Result]:
         """Every result of the shapes over the union of the store's graphs."""
-        results: list[Result] = []
+        return [result for _, result in self.results(store)]
+
+    def results(self, store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, Result]]:
+        """Every result of the shapes over the union of the store's graphs, with its focus node."""
         # SHACL class membership follows rdfs:subClassOf in the data graph; when the data has no
         # such triple (the usual case) plain rdf:type gives the same answer, faster.
         subclassing = store.query(
@@ -440,18 +443,15 @@ class CompiledShapes:
             for row in rows:
                 focus = row["this"]
                 value = row["value"] if c.has_value_var else None
-                results.append(
-                    Result(
-                        focus=_ox_id(focus),
-                        severity=c.severity,
-                        source_shape=c.source_shape,
-                        component=c.component,
-                        path=c.path,
-                        value=_ox_id(value) if value is not None else None,
-                        messages=_render(c.messages, focus, value),
-                    )
+                yield focus, Result(
+                    focus=_ox_id(focus),
+                    severity=c.severity,
+                    source_shape=c.source_shape,
+                    component=c.component,
+                    path=c.path,
+                    value=_ox_id(value) if value is not None else None,
+                    messages=_render(c.messages, focus, value),
                 )
-        return results
 
 
 def _not_datatype(value: str, dt) -> str:
@@ -518,32 +518,61 @@ def compiled_shapes() -> CompiledShapes:
     return CompiledShapes(shapes_graph())
 
 
-class Validator:
-    """Validates documents in a staging store that holds the concept schemes.
+@cache
+def _vocab_graphs() -> frozenset:
+    return frozenset(q.graph_name for q in vocab_quads())
 
-    The staging store is in memory and reused: documents are added to one graph, validated
-    together, and removed, so the concept schemes are loaded once.
+
+def _graph_names(quads: tuple[ox.Quad, ...]) -> frozenset:
+    return _vocab_graphs() if quads is vocab_quads() else frozenset(q.graph_name for q in quads)
+
+
+class Validator:
+    """Validates documents in an in-memory staging store that also holds the concept schemes.
+
+    Each run gets a new staging store: clearing a used one does not make Oxigraph's in-memory
+    store small again, and its queries would slow down run after run (the concept schemes take
+    a few milliseconds to copy in). A validator may be used by several threads at once; the
+    queries run without Python's global lock.
     """
 
     def __init__(self, shapes: CompiledShapes | None = None, context: Iterable[ox.Quad] | None = None):
         self.shapes = shapes or compiled_shapes()
-        self.staging = ox.Store()
-        # The concept schemes live in named graphs; the documents go into the default graph,
-        # which is cleared after each run. Queries see the union of both.
-        self.staging.extend(vocab_quads() if context is None else context)
+        # The concept schemes live in named graphs; queries see the union of all graphs.
+        self._context = vocab_quads() if context is None else tuple(context)
+        self._context_graphs = _graph_names(self._context)
+
+    def _staging(self) -> ox.Store:
+        store = ox.Store()
+        store.extend(self._context)
+        return store
 
     def validate(self, statements: Iterable[ox.Quad | ox.Triple]) -> list[Result]:
         """Results of the shapes over these statements (plus the concept schemes)."""
+        staging = self._staging()
         default = ox.DefaultGraph()
-        self.staging.extend(
+        staging.extend(
             s if isinstance(s, ox.Quad) and s.graph_name == default
             else ox.Quad(s.subject, s.predicate, s.object)
             for s in statements
         )
-        try:
-            return self.shapes.validate(self.staging)
-        finally:
-            self.staging.clear_graph(default)
+        return self.shapes.validate(staging)
+
+    def validate_graphs(self, trig: bytes) -> list[tuple[str, Result]]:
+        """Results over documents given as TriG, one named graph each, with each one's graph.
+
+        A result belongs to the graph that holds the statements about its focus node; results
+        about the concept schemes are left out.
+        """
+        staging = self._staging()
+        staging.load(trig, ox.RdfFormat.TRIG)
+        out = []
+        for focus, result in self.shapes.results(staging):
+            for q in staging.quads_for_pattern(focus, None, None, None):
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in self._context_graphs:
+                    out.append((q.graph_name.value, result))
+                    break
+        return out
 
 
 def reference_validate(triples: Iterable[ox.Triple], context: Iterable[ox.Quad] | None = None) -> list[Result]:
