@@ -69,10 +69,17 @@ class _FrameWriter:
     def flush(self) -> None:
         pass
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Send what is left and the end frame in one write (one wake-up for the parent)."""
+        end = json.dumps({"bytes": self.total}).encode()
+        data = b""
         if self.buffer:
-            write_frame(self.fd, b"D", bytes(self.buffer))
+            data = _HEADER.pack(b"D", len(self.buffer)) + bytes(self.buffer)
             self.buffer.clear()
+        data += _HEADER.pack(b"E", len(end)) + end
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
 
 
 def isolate_network() -> bool:
@@ -159,8 +166,7 @@ def main() -> None:
                 ox.serialize(result, writer, rdf_formats[fmt], prefixes=job.get("prefixes") or None)
             else:
                 result.serialize(writer, result_formats[fmt])
-            writer.close()
-            write_frame(out_fd, b"E", json.dumps({"bytes": writer.total}).encode())
+            writer.finish()
         except TooLarge:
             write_frame(out_fd, b"X", json.dumps({
                 "status": 413, "message": f"the answer is larger than the limit of {job['max_bytes']} bytes;"
