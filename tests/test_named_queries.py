@@ -426,6 +426,36 @@ def test_the_binding_idioms_the_queries_rely_on():
         subjects("SELECT ?s WHERE { ?s <urn:p> ?v }", two)
 
 
+def test_the_idioms_for_fast_queries():
+    """The idioms of "Writing a fast query" (docs/named-queries.md) mean what the docs say."""
+    store = ox.Store()
+    store.load(b"<urn:a> <urn:p> 1 . <urn:b> <urn:p> 2 . <urn:c> <urn:p> 3 . <urn:c> <urn:q> 2 .",
+               ox.RdfFormat.TURTLE)
+    two = ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer"))
+
+    def subjects(text, value=None):
+        subs = {ox.Variable("v"): value} if value is not None else None
+        return sorted(s["s"].value for s in store.query(text, substitutions=subs))
+
+    # A start the optimiser knows to be bound: the value given, or a blank node matching nothing.
+    start = "SELECT ?s ?v WHERE { BIND(COALESCE(?v, BNODE()) AS ?o) ?s <urn:p> ?o }"
+    assert subjects(start, two) == ["urn:b"]
+    assert subjects(start) == []
+    # Not BIND(?v AS ?o): the optimiser drops a BIND of a variable that no pattern binds.
+    assert subjects("SELECT ?s ?v WHERE { BIND(?v AS ?o) ?s <urn:p> ?o }", two) == [
+        "urn:a", "urn:b", "urn:c"]
+    # A group that holds only a filter on a parameter: empty, so the branch gives nothing, when
+    # the parameter has another value.
+    guard = ("SELECT ?s ?v WHERE { { { FILTER(COALESCE(?v = 2, true)) } ?s <urn:p> 1 } "
+             "UNION { { FILTER(COALESCE(?v = 3, true)) } ?s <urn:p> 3 } }")
+    assert subjects(guard, two) == ["urn:a"]
+    assert subjects(guard) == ["urn:a", "urn:c"]
+    # A subquery that projects a parameter sees its value in the branches of a UNION.
+    union = ("SELECT ?s ?v WHERE { { SELECT ?s ?v WHERE { { ?s <urn:p> ?v } "
+             "UNION { ?s <urn:q> ?w FILTER(sameTerm(?w, ?v)) } } } }")
+    assert subjects(union, two) == ["urn:b", "urn:c"]
+
+
 # -- every example gives an answer ---------------------------------------------------------------
 
 
