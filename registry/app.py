@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(resources.bp)
+    app.wsgi_app = sparql.SparqlFastPath(app)
     return app
 
 

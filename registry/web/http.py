@@ -40,35 +40,37 @@ def content_type(fmt: str) -> str:
     return f"{media}; charset=utf-8"
 
 
-def negotiate(kind: str) -> str | None:
+def negotiate(kind: str, req=None) -> str | None:
     """The short name of the best format of ``kind`` ("solutions" or "graph") for this request.
 
     No Accept header: the default (JSON or Turtle). An Accept that nothing satisfies: None (406).
     """
+    req = req or request
     formats, aliases = (RESULT_FORMATS, RESULT_ALIASES) if kind == "solutions" else (GRAPH_FORMATS, GRAPH_ALIASES)
-    if not request.headers.get("Accept", "").strip():
+    if not req.headers.get("Accept", "").strip():
         return formats[0][0]
     candidates = [media for _, media in formats] + list(aliases)
-    best = request.accept_mimetypes.best_match(candidates)
+    best = req.accept_mimetypes.best_match(candidates)
     if best is None:
         return None
     by_media = {media: key for key, media in formats}
     return by_media.get(best) or aliases[best]
 
 
-def prefers_html(kind: str) -> bool:
+def prefers_html(kind: str, req=None) -> bool:
     """True when the client ranks HTML above every data format of ``kind`` (a browser)."""
-    if not request.headers.get("Accept", "").strip():
+    req = req or request
+    if not req.headers.get("Accept", "").strip():
         return False
-    accept = request.accept_mimetypes
+    accept = req.accept_mimetypes
     formats, aliases = (RESULT_FORMATS, RESULT_ALIASES) if kind == "solutions" else (GRAPH_FORMATS, GRAPH_ALIASES)
     best = max(accept[m] for m in [media for _, media in formats] + list(aliases))
     return accept["text/html"] > best
 
 
-def not_modified(etag: str) -> bool:
+def not_modified(etag: str, req=None) -> bool:
     """True when the request's If-None-Match names this ETag (or ``*``)."""
-    header = request.headers.get("If-None-Match", "")
+    header = (req or request).headers.get("If-None-Match", "")
     if not header:
         return False
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
@@ -84,17 +86,20 @@ def init_cors(app: Flask) -> None:
 
     @app.after_request
     def cors(response):
-        if request.method in READ_METHODS or (
-            request.method == "POST" and request.path.startswith(CORS_POST_PATHS)
-        ):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Type, Content-Length, Vary"
-            if request.method == "OPTIONS":
-                response.headers["Access-Control-Allow-Methods"] = (
-                    "GET, POST, OPTIONS" if request.path.startswith(CORS_POST_PATHS) else "GET, OPTIONS"
-                )
-                response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-                    "Access-Control-Request-Headers", "Accept, Content-Type, If-None-Match"
-                )
-                response.headers["Access-Control-Max-Age"] = "86400"
-        return response
+        return add_cors(request, response)
+
+
+def add_cors(req, response):
+    """CORS headers for a read request (and a POSTed query); none for writes."""
+    if req.method in READ_METHODS or (req.method == "POST" and req.path.startswith(CORS_POST_PATHS)):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Type, Content-Length, Vary"
+        if req.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = (
+                "GET, POST, OPTIONS" if req.path.startswith(CORS_POST_PATHS) else "GET, OPTIONS"
+            )
+            response.headers["Access-Control-Allow-Headers"] = req.headers.get(
+                "Access-Control-Request-Headers", "Accept, Content-Type, If-None-Match"
+            )
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response
