@@ -240,9 +240,7 @@ def stats(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def demo(obj: Context, if_empty: bool) -> None:
     """Load the fictional demo data set (validated, like any other input), then its catalogue."""
-    from .catalog import catalog_write
-    from .demo import demo_documents
-    from .ingest import Source, ingest, publisher_iri
+    from .demo import load_demo
     from .stats import counts
     from .system import install
 
@@ -251,11 +249,7 @@ def demo(obj: Context, if_empty: bool) -> None:
     if if_empty and counts(store)["entities"] > 0:
         click.echo("The store already holds data; demo not loaded.")
         return
-    documents = demo_documents(obj.settings.base)
-    data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
-    report = ingest(store, [Source(name="demo.nt", data=data)],
-                    agent=publisher_iri(obj.settings.base, obj.settings.publisher))
-    store.commit(catalog_write(store, obj.settings))
+    report = load_demo(store, obj.settings)
     s = report.summary()
     c = counts(store)
     click.echo(f"Demo loaded: {s['created']} documents created, {s['replaced']} replaced, "

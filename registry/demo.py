@@ -2282,3 +2282,19 @@ def demo_documents(base: str) -> list[list[Triple]]:
     documents += [_action_document(base, row) for row in ACTIONS]
     documents += [_programme_document(base, spec) for spec in PROGRAMMES]
     return documents
+
+
+def load_demo(store, settings):
+    """Load the demo data set into ``store`` through the validated write path, then write the
+    registry's catalogue; returns the ingest report. ``settings`` gives the base and publisher."""
+    import pyoxigraph as ox
+
+    from .catalog import catalog_write
+    from .ingest import Source, ingest, publisher_iri
+
+    documents = demo_documents(settings.base)
+    data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
+    report = ingest(store, [Source(name="demo.nt", data=data)],
+                    agent=publisher_iri(settings.base, settings.publisher))
+    store.commit(catalog_write(store, settings))
+    return report

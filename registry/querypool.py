@@ -64,7 +64,6 @@ class _Worker:
         self.in_fd = self.proc.stdin.fileno()
         self.out_fd = self.proc.stdout.fileno()
         self.buffer = bytearray()
-        self.snapshot: str | None = None
         self.isolated = False
 
     def read_frame(self, deadline: float) -> tuple[bytes, bytes]:
@@ -177,12 +176,10 @@ class QueryPool:
             p for p in [package_parent, self._env.get("PYTHONPATH", "")] if p
         )
         self._idle: deque[_Worker] = deque()
-        self._busy: set[_Worker] = set()
         self._count = 0  # workers alive or starting
         self._lock = threading.Condition()
         self._closed = False
         self.isolated: bool | None = None
-        self.killed = 0
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -211,7 +208,6 @@ class QueryPool:
                 while self._idle:
                     worker = self._idle.popleft()
                     if worker.alive():
-                        self._busy.add(worker)
                         return worker
                     self._count -= 1
                 if self._count < self.size:
@@ -222,19 +218,15 @@ class QueryPool:
                     raise QueryFailed(503, "all query workers are busy; try again later")
                 self._lock.wait(remaining)
         try:
-            worker = self._start()
+            return self._start()
         except BaseException:
             with self._lock:
                 self._count -= 1
                 self._lock.notify()
             raise
-        with self._lock:
-            self._busy.add(worker)
-        return worker
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            self._busy.discard(worker)
             if self._closed:
                 worker.kill()
                 self._count -= 1
@@ -244,9 +236,7 @@ class QueryPool:
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
-        self.killed += 1
         with self._lock:
-            self._busy.discard(worker)
             self._count -= 1
             self._lock.notify()
         # Start the replacement now, off the request's path, so the next query need not wait.
@@ -284,7 +274,6 @@ class QueryPool:
         """Start a query; returns once its first bytes (or its error) are known."""
         deadline = time.monotonic() + timeout
         worker = self._take(deadline)
-        worker.snapshot = snapshot
         try:
             worker.send({
                 "snapshot": snapshot, "query": job.query, "format": job.format, "union": job.union,
@@ -318,11 +307,6 @@ class QueryPool:
                 raise QueryFailed(**_error(info))
             return Answer(self, worker, payload + info, deadline, total=None)
         return Answer(self, worker, payload, deadline, total=None)
-
-    def snapshots_in_use(self) -> set[str]:
-        """Snapshots that a running query reads (idle workers switch on their next job)."""
-        with self._lock:
-            return {w.snapshot for w in self._busy if w.snapshot}
 
     def close(self) -> None:
         with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyoxigraph as ox
 
 from . import config
@@ -23,6 +25,12 @@ def system_quads() -> dict[str, list[ox.Quad]]:
     for q in vocab_quads():
         graphs.setdefault(q.graph_name.value, []).append(q)
     return graphs
+
+
+@cache
+def system_graph_names() -> tuple[str, ...]:
+    """Names of the shipped graphs (the ontology and each concept scheme), sorted."""
+    return tuple(sorted(system_quads()))
 
 
 def install(store: Store) -> bool:

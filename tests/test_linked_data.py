@@ -7,8 +7,7 @@ import pytest
 
 from registry.app import close_app, create_app
 from registry.config import Settings
-from registry.demo import demo_documents
-from registry.ingest import Source, ingest
+from registry.demo import load_demo
 from registry.store import Store, Write
 from registry.system import install
 
@@ -21,9 +20,7 @@ ENTITY = "spoldzielnia-socjalna-przystan"
 def demo(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("ld") / "data", BASE)
     install(store)
-    docs = demo_documents(BASE)
-    ingest(store, [Source(name="demo.nt", data=ox.serialize([t for d in docs for t in d],
-                                                            format=ox.RdfFormat.N_TRIPLES))])
+    load_demo(store, Settings(data_dir=store.path, base=BASE))
     app = create_app(Settings(data_dir=store.path, base=BASE), store=store)
     yield app, store
     close_app(app)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import shutil
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
 import pytest
 
-from registry.demo import demo_documents
-from registry.ingest import Source, ingest
+from registry.config import Settings
+from registry.demo import load_demo
 from registry.store import Store
 from registry.system import install
 
@@ -28,9 +27,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not instal
 def live(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("browser") / "data", BASE)
     install(store)
-    documents = demo_documents(BASE)
-    ingest(store, [Source(name="demo.nt", data=ox.serialize([t for d in documents for t in d],
-                                                             format=ox.RdfFormat.N_TRIPLES))])
+    load_demo(store, Settings(data_dir=store.path, base=BASE))
     with live_server(store, BASE) as server:
         yield server
     store.close()

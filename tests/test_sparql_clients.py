@@ -18,8 +18,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from registry.demo import demo_documents
-from registry.ingest import Source, ingest
+from registry.config import Settings
+from registry.demo import load_demo
 from registry.queries import all_queries
 from registry.store import Store
 from registry.system import install
@@ -32,16 +32,7 @@ from .http_support import live_server, request
 def demo_store(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("demo") / "data", BASE)
     install(store)
-    documents = demo_documents(BASE)
-    data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
-    ingest(store, [Source(name="demo.nt", data=data)])
-    try:
-        from registry.catalog import catalog_write
-        from registry.config import Settings
-
-        store.commit(catalog_write(store, Settings(data_dir=store.path, base=BASE)))
-    except ImportError:
-        pass
+    load_demo(store, Settings(data_dir=store.path, base=BASE))
     yield store
     store.close()
 

@@ -31,8 +31,6 @@ GRAPH_ALIASES = {
 }
 
 MEDIA_TYPES = dict(RESULT_FORMATS + GRAPH_FORMATS)
-TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
-              "application/n-quads", "application/trig"}
 
 
 def content_type(fmt: str) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
 
-from ..namespaces import DOCUMENT_KINDS, KINDS
+from ..namespaces import DOCUMENT_KINDS, KINDS, ONTOLOGY_GRAPH, PREFIXES
+from ..sparqlservice import OUTPUT_PREFIXES
 from ..store import graph_iri, resource_iri, valid_key
 from .http import GRAPH_FORMATS, content_type, negotiate, not_modified, prefers_html
 
@@ -105,10 +106,7 @@ def dereference(kind: str, key: str):
         target = f"/{kind}/{key}"
     else:
         fmt = negotiate("graph")
-        if fmt not in RDF_FORMATS:
-            # N-Quads and TriG are for dumps; a document is a graph.
-            fmt = "ttl" if fmt is None and "*/*" in request.headers.get("Accept", "") else fmt
-        if fmt not in RDF_FORMATS:
+        if fmt not in RDF_FORMATS:  # N-Quads and TriG are for dumps; a document is a graph
             return Response("The resource is available as HTML, Turtle, JSON-LD, N-Triples or RDF/XML.\n",
                             status=406, content_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
         target = f"/{kind}/{key}.{fmt}"
@@ -128,8 +126,6 @@ def document(kind: str, key: str, ext: str):
     triples = document_triples(kind, key)
     if triples is None:
         abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
-    from ..sparqlservice import OUTPUT_PREFIXES
-
     prefixes = dict(OUTPUT_PREFIXES, id=f"{_base()}/id/") if ext in ("ttl", "rdf") else None
     body = ox.serialize(triples, format=RDF_FORMATS[ext], prefixes=prefixes)
     response = Response(body, content_type=content_type(ext))
@@ -166,8 +162,6 @@ def page(kind: str, key: str):
 
 def _predicate_labels(predicates: set[str], lang: str) -> dict[str, str]:
     """Labels of properties from the ontology graph, else a prefixed name."""
-    from ..namespaces import ONTOLOGY_GRAPH, PREFIXES
-
     store = _store()
     out = {}
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

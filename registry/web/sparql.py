@@ -21,7 +21,7 @@ from ..querypool import QueryFailed
 from ..sparqlservice import QueryService
 from ..sparqlservice import Request as QueryRequest
 from ..store import catalog_graph, provenance_graph
-from ..system import system_quads
+from ..system import system_graph_names
 from .http import content_type, negotiate, not_modified, prefers_html
 
 bp = Blueprint("sparql", __name__)
@@ -255,7 +255,7 @@ def _service_description() -> Response:
 @cache
 def _system_graphs(base: str) -> tuple[str, ...]:
     """The graphs every deployment has: ontology, concept schemes, provenance, catalogue."""
-    return tuple(sorted(system_quads())) + (provenance_graph(base), catalog_graph(base))
+    return system_graph_names() + (provenance_graph(base), catalog_graph(base))
 
 
 def _editor(query: str | None = None):
@@ -282,7 +282,7 @@ def _editor(query: str | None = None):
 def registry_prefixes() -> dict[str, str]:
     """Prefixes of the vocabularies the registry uses and of each of its concept schemes."""
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    for graph in system_quads():
+    for graph in system_graph_names():
         if graph.startswith(VOCAB_BASE):
             scheme = graph[len(VOCAB_BASE):]
             prefixes[scheme] = graph + "/"
