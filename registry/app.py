@@ -22,10 +22,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["registry.store"] = store or Store(settings.data_dir, settings.base)
 
     from .sparqlservice import QueryService
-    from .web import api, errors, http, i18n, pages, resources, sparql
+    from .web import api, errors, http, i18n, pages, resources, sparql, templating
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     i18n.init_app(app)
+    templating.init_app(app)
     errors.init_app(app)
     http.init_cors(app)
     app.register_blueprint(pages.bp)

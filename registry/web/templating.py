@@ -1,0 +1,41 @@
+"""What every template may use: labels of shared terms, addresses, the language switch, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, current_app, g, request
+from markupsafe import Markup
+from urllib.parse import urlencode
+
+from .. import labels
+
+
+def json_ld(data) -> Markup:
+    """JSON for a ``<script type="application/ld+json">`` block, safe against ``</script>`` and
+    comment tricks in the data: ``<``, ``>`` and ``&`` are written as JSON escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def lang_url(lang: str) -> str:
+    """The current address in another language (other parameters kept)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return request.path + "?" + urlencode(sorted(args.items()), doseq=True)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(json_ld=json_ld, lang_url=lang_url)
+    app.jinja_env.trim_blocks = False
+
+    @app.context_processor
+    def helpers():
+        lang = getattr(g, "lang", "pl")
+        base = current_app.extensions["registry.settings"].base
+        return {
+            "label": lambda iri: labels.label(str(iri), lang),
+            "href": lambda iri: labels.href(str(iri), base),
+            "base": base,
+        }
