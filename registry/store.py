@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import shutil
@@ -27,6 +28,8 @@ import pyoxigraph as ox
 
 from .errors import StoreError, UsageError
 from .namespaces import PES
+
+log = logging.getLogger(__name__)
 
 # Writes up to this many bytes of N-Triples go through one SPARQL update (atomic and invisible
 # to readers until committed); larger ones are journalled and bulk-loaded.
@@ -137,6 +140,9 @@ class Store:
         self.path = Path(path) if path is not None else None
         # Held while a large write owns the journal (from its first ``spill`` to its commit).
         self._journal_lock = threading.RLock()
+        # Called after each committed write with (graphs written, graphs removed, new version),
+        # e.g. by the search index.
+        self.listeners: list = []
         if self.path is None:
             self._ox = ox.Store()
             return
@@ -205,15 +211,21 @@ class Store:
         recorded in a journal (the graphs they touch and the old content of replaced graphs),
         then bulk-loaded; if the process dies before the end, the next open rolls them back.
         """
+        names, removed = write.names(), set(write.removed)
         try:
             new_version = self.version() + 1
             if write.spool is None and write.size() <= SMALL_WRITE_BYTES:
                 self._ox.update(self._update_text(write, new_version))
             else:
                 self._bulk_commit(write, new_version)
-            return new_version
         finally:
             self._release(write)
+        for listener in list(self.listeners):
+            try:
+                listener(names, removed, new_version)
+            except Exception:  # a derived index must never undo or fail a committed write
+                log.exception("store listener failed")
+        return new_version
 
     def spill(self, write: Write) -> None:
         """Move the graphs a write holds in memory to the journal's TriG file, once they are many.

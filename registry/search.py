@@ -1,0 +1,764 @@
+"""The search index behind the lists: full text (SQLite FTS5) and facets (compressed bitmaps).
+
+Every entity, offer, opportunity, action, unit and programme of the store has a row here, built
+from its document graph: what lists show, the words they are found by, the facet values they are
+counted under, and their sort keys. The store stays the one source of truth: the index is
+derived, can be deleted at any time, and is rebuilt from the store when it does not match it.
+
+Keeping up with the store:
+
+* The store calls ``Index.changed`` after every committed write with the graphs it replaced or
+  removed; they are re-indexed before the next read (``ensure_current``), so a page shown after a
+  write shows it.
+* When the store's version differs from the index's and no change is pending (the store was
+  written by another process, or restored), the index is rebuilt.
+* Facet values that depend on the date (statuses that end) are refreshed when their day passes.
+
+Reads cost what the page shows plus work proportional to the matches, never to the store:
+facets are roaring bitmaps per value (counts are intersection cardinalities), pages are cut from
+a precomputed sort order with numpy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+import tempfile
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import pyoxigraph as ox
+from pyroaring import BitMap
+
+from . import polish
+from .labels import concept_key, terms
+from .namespaces import DOCUMENT_KINDS, VOCAB_BASE
+from .store import Store, graph_iri
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "https://schema.org/"
+PES = "https://w3id.org/pes-registry/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCT = "http://purl.org/dc/terms/"
+ROV = "http://www.w3.org/ns/regorg#"
+ORG = "http://www.w3.org/ns/org#"
+LOCN = "http://www.w3.org/ns/locn#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ADMS = "http://www.w3.org/ns/adms#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+ART94 = VOCAB_BASE + "cooperation-instrument/zamowienie-zastrzezone-art94"
+# Legal forms and unit types that may take a reserved contract (art. 94 Pzp) by what they are;
+# any other entity with at least 30 % of its employees at risk of social exclusion may too.
+ART94_FORMS = {VOCAB_BASE + "legal-form/spoldzielnia-socjalna", VOCAB_BASE + "unit-type/zaz"}
+ART94_MIN_SHARE = 0.3
+CLOSED_STATUSES = {"zamknieta", "rozstrzygnieta", "anulowana"}
+
+LIST_KINDS = ("entity", "offer", "opportunity", "action")
+INDEXED_KINDS = ("entity", "offer", "opportunity", "action", "unit", "programme")
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Row:
+    """One indexed resource."""
+
+    kind: str
+    key: str
+    iri: str
+    graph: str
+    name: str
+    names: dict[str, str]
+    text_name: str
+    text_body: str
+    facets: dict[str, set[str]] = field(default_factory=dict)
+    sort_date: str = ""  # ISO date: the resource's date for "newest first"
+    deadline: str = ""  # opportunities: ISO date of schema:validThrough
+    until: str = ""  # ISO date after which the facets must be recomputed
+    data: dict = field(default_factory=dict)
+
+
+# -- reading documents ---------------------------------------------------------------------------
+
+
+class _Doc:
+    """The statements of one document graph, by subject."""
+
+    def __init__(self, quads: Iterable[ox.Quad]):
+        self.by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for q in quads:
+            if isinstance(q.subject, ox.NamedNode):
+                self.by_subject[q.subject.value][q.predicate.value].append(q.object)
+
+    def values(self, s: str, p: str) -> list:
+        return self.by_subject.get(s, {}).get(p, [])
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return [o.value for o in self.values(s, p) if isinstance(o, ox.NamedNode)]
+
+    def iri(self, s: str, p: str) -> str | None:
+        found = self.iris(s, p)
+        return found[0] if found else None
+
+    def literal(self, s: str, p: str) -> str | None:
+        for o in self.values(s, p):
+            if isinstance(o, ox.Literal):
+                return o.value
+        return None
+
+    def texts(self, s: str, p: str) -> dict[str, str]:
+        out = {}
+        for o in self.values(s, p):
+            if isinstance(o, ox.Literal):
+                out.setdefault(o.language or "", o.value)
+        return out
+
+    def all_text(self, s: str, p: str) -> list[str]:
+        return [o.value for o in self.values(s, p) if isinstance(o, ox.Literal)]
+
+    def types(self, s: str) -> set[str]:
+        return set(self.iris(s, RDF_TYPE))
+
+    def subjects_of_type(self, t: str) -> list[str]:
+        return [s for s, props in self.by_subject.items()
+                if any(isinstance(o, ox.NamedNode) and o.value == t for o in props.get(RDF_TYPE, []))]
+
+
+def _name(names: dict[str, str]) -> str:
+    return names.get("pl") or names.get("") or next(iter(names.values()), "")
+
+
+def _key(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _concepts(iris: Iterable[str], scheme: str) -> set[str]:
+    out = set()
+    for iri in iris:
+        ck = concept_key(iri)
+        if ck and ck[0] == scheme:
+            out.add(ck[1])
+    return out
+
+
+def _day(value: str | None) -> str:
+    return (value or "")[:10]
+
+
+def _next_day(day: str) -> str:
+    try:
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
+
+
+def _labels_text(iris: Iterable[str]) -> str:
+    """Labels of shared concepts (all languages), so a search for "catering" finds CPV 55520000."""
+    all_terms = terms()
+    out = []
+    for iri in iris:
+        term = all_terms.get(iri)
+        if term:
+            out.extend(term.labels.values())
+    return " ".join(out)
+
+
+def _cpv_facets(codes: Iterable[str]) -> dict[str, set[str]]:
+    codes = set(codes)
+    divisions = {d for d in (_cpv_division(c) for c in codes) if d}
+    return {"cpv": _concepts(codes, "cpv"), "cpvDivision": divisions}
+
+
+def _cpv_division(iri: str) -> str | None:
+    """The division (two first digits) concept key of a CPV code IRI, when the scheme has it."""
+    ck = concept_key(iri)
+    if not ck or ck[0] != "cpv":
+        return None
+    return _divisions().get(ck[1][:2])
+
+
+_DIVISIONS: dict[str, str] | None = None
+
+
+def _divisions() -> dict[str, str]:
+    global _DIVISIONS
+    if _DIVISIONS is None:
+        out = {}
+        for iri in terms():
+            ck = concept_key(iri)
+            if ck and ck[0] == "cpv" and ck[1][2:8] == "000000":
+                out[ck[1][:2]] = ck[1]
+        _DIVISIONS = out
+    return _DIVISIONS
+
+
+def _entity_rows(doc: _Doc, iri: str, graph: str, base: str, today: str) -> list[Row]:
+    names = doc.texts(iri, SCHEMA + "name")
+    form = doc.iri(iri, ROV + "orgType")
+    address = doc.iri(iri, LOCN + "address")
+    city_parts = _concepts(doc.iris(address, PES + "cityPart"), "city-part") if address else set()
+    districts = _concepts(doc.iris(address, PES + "district"), "district") if address else set()
+    statuses, until = set(), ""
+    for status in doc.iris(iri, PES + "status"):
+        end = _day(doc.literal(status, SCHEMA + "endDate"))
+        start = _day(doc.literal(status, SCHEMA + "startDate"))
+        if end and end < today:
+            continue
+        if start and start > today:
+            until = min(until or start, start) if until else start
+            continue
+        if end:
+            after = _next_day(end)
+            until = min(until, after) if until else after
+        statuses |= _concepts(doc.iris(status, PES + "statusType"), "status-type")
+    share = doc.literal(iri, PES + "shareOfEmployeesAtRisk")
+    try:
+        share_value = float(share) if share is not None else None
+    except ValueError:
+        share_value = None
+    art94 = form in ART94_FORMS or (share_value is not None and share_value >= ART94_MIN_SHARE)
+    offers = doc.iris(iri, SCHEMA + "makesOffer") or [
+        s for s in doc.subjects_of_type(SCHEMA + "Offer") if doc.iri(s, SCHEMA + "offeredBy") == iri]
+    offer_codes = [c for o in offers for c in doc.iris(o, SCHEMA + "category")]
+    areas = doc.iris(iri, PES + "publicTaskArea")
+    facets = {
+        "legalForm": ({concept_key(form)[1]} if form and concept_key(form) else set()),
+        "status": statuses,
+        "cityPart": city_parts,
+        "district": districts,
+        "area": _concepts(areas, "public-task-area"),
+        "art94": {"1"} if art94 else set(),
+        **_cpv_facets(offer_codes),
+    }
+    lat, lon = (doc.literal(address, GEO + "lat"), doc.literal(address, GEO + "long")) if address else (None, None)
+    offer_names = [t for o in offers for t in doc.all_text(o, SCHEMA + "name")]
+    body = " ".join([
+        *doc.all_text(iri, ROV + "legalName"), *doc.all_text(iri, SCHEMA + "description"),
+        *doc.all_text(iri, SCHEMA + "alternateName"),
+        *offer_names, *[t for o in offers for t in doc.all_text(o, SCHEMA + "description")],
+        _labels_text([form or "", *areas, *offer_codes,
+                      *[c for o in offers for c in doc.iris(o, PES + "offerCategory")]]),
+        *(doc.all_text(address, LOCN + "fullAddress") if address else []),
+        *[n for i in doc.iris(iri, ADMS + "identifier") for n in doc.all_text(i, SKOS + "notation")],
+    ])
+    data = {
+        "legalForm": form, "unitOf": doc.iri(iri, ORG + "unitOf"),
+        "address": (doc.literal(address, LOCN + "fullAddress") if address else None),
+        "cityPart": sorted(doc.iris(address, PES + "cityPart")) if address else [],
+        "district": sorted(doc.iris(address, PES + "district")) if address else [],
+        "lat": float(lat) if lat else None, "lon": float(lon) if lon else None,
+        "email": doc.literal(iri, SCHEMA + "email"), "telephone": doc.literal(iri, SCHEMA + "telephone"),
+        "url": doc.iri(iri, SCHEMA + "url"),
+        "status": sorted(VOCAB_BASE + "status-type/" + s for s in statuses),
+        "publicTaskArea": sorted(areas), "offers": len(offers), "art94": art94,
+        "nip": doc.literal(iri, SCHEMA + "taxID"),
+        "modified": doc.literal(iri, DCT + "modified"),
+    }
+    rows = [Row("entity", _key(iri), iri, graph, _name(names), names, " ".join(names.values()), body,
+                facets, sort_date=_day(doc.literal(iri, DCT + "modified")), until=until, data=data)]
+    for offer in offers:
+        rows.append(_offer_row(doc, offer, iri, graph, names, form, facets, art94))
+    return rows
+
+
+def _offer_row(doc: _Doc, offer: str, entity: str, graph: str, entity_names: dict, form: str | None,
+               entity_facets: dict, art94: bool) -> Row:
+    names = doc.texts(offer, SCHEMA + "name")
+    codes = doc.iris(offer, SCHEMA + "category")
+    categories = doc.iris(offer, PES + "offerCategory")
+    served = doc.iris(offer, SCHEMA + "areaServed")
+    fits = doc.iris(offer, PES + "declaredFit")
+    price = doc.iri(offer, SCHEMA + "priceSpecification")
+    facets = {
+        **_cpv_facets(codes),
+        "category": _concepts(categories, "offer-category"),
+        "cityPart": _concepts(served, "city-part") or {"*"},
+        "legalForm": entity_facets["legalForm"],
+        "art94": {"1"} if art94 or ART94 in fits else set(),
+        "fit": _concepts(fits, "cooperation-instrument"),
+    }
+    body = " ".join([
+        *doc.all_text(offer, SCHEMA + "description"), *doc.all_text(offer, PES + "capacity"),
+        *entity_names.values(), _labels_text([*codes, *categories, *served, *fits]),
+    ])
+    data = {
+        "entity": entity, "entityName": _name(entity_names), "cpv": codes, "category": categories,
+        "areaServed": served, "declaredFit": fits, "legalForm": form,
+        "minPrice": doc.literal(price, SCHEMA + "minPrice") if price else None,
+        "maxPrice": doc.literal(price, SCHEMA + "maxPrice") if price else None,
+        "currency": doc.literal(price, SCHEMA + "priceCurrency") if price else None,
+        "unitText": (doc.literal(price, SCHEMA + "unitText") if price else None),
+        "priceOnRequest": doc.literal(offer, PES + "priceOnRequest") == "true",
+        "capacity": doc.literal(offer, PES + "capacity"), "art94": bool(facets["art94"]),
+    }
+    return Row("offer", _key(offer), offer, graph, _name(names), names, " ".join(names.values()), body,
+               facets, sort_date=_day(doc.literal(offer, SCHEMA + "validFrom")), data=data)
+
+
+def _opportunity_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
+    names = doc.texts(iri, SCHEMA + "name")
+    kind = doc.iri(iri, PES + "opportunityKind")
+    status = doc.iri(iri, PES + "opportunityStatus")
+    areas = doc.iris(iri, PES + "publicTaskArea")
+    codes = doc.iris(iri, SCHEMA + "category")
+    publisher = doc.iri(iri, DCT + "publisher")
+    budget = doc.iri(iri, PES + "budget")
+    facets = {
+        "kind": _concepts([kind] if kind else [], "cooperation-instrument"),
+        "area": _concepts(areas, "public-task-area"),
+        "status": _concepts([status] if status else [], "opportunity-status"),
+        "publisher": {_key(publisher)} if publisher else set(),
+        "reserved": {"1"} if kind == ART94 else set(),
+        **_cpv_facets(codes),
+    }
+    body = " ".join([*doc.all_text(iri, SCHEMA + "description"),
+                     _labels_text([kind or "", *areas, *codes])])
+    deadline = _day(doc.literal(iri, SCHEMA + "validThrough"))
+    issued = _day(doc.literal(iri, DCT + "issued"))
+    data = {
+        "kind": kind, "status": status, "publisher": publisher, "publicTaskArea": areas, "cpv": codes,
+        "issued": issued or None, "deadline": deadline or None,
+        "budget": doc.literal(budget, SCHEMA + "value") if budget else None,
+        "currency": doc.literal(budget, SCHEMA + "currency") if budget else None,
+        "page": doc.iri(iri, "http://xmlns.com/foaf/0.1/page"),
+    }
+    return [Row("opportunity", _key(iri), iri, graph, _name(names), names, " ".join(names.values()), body,
+                facets, sort_date=issued, deadline=deadline, data=data)]
+
+
+def _action_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
+    names = doc.texts(iri, SCHEMA + "name")
+    form = doc.iri(iri, PES + "cooperationForm")
+    mode = doc.iri(iri, PES + "mode")
+    areas = doc.iris(iri, PES + "publicTaskArea")
+    partners = doc.iris(iri, PES + "partner")
+    unit = doc.iri(iri, PES + "cityUnit")
+    start = _day(doc.literal(iri, SCHEMA + "startDate"))
+    end = _day(doc.literal(iri, SCHEMA + "endDate"))
+    amount = doc.iri(iri, PES + "amount")
+    facets = {
+        "form": _concepts([form] if form else [], "cooperation-instrument"),
+        "mode": _concepts([mode] if mode else [], "mode"),
+        "area": _concepts(areas, "public-task-area"),
+        "year": {start[:4]} if start else set(),
+        "unit": {_key(unit)} if unit else set(),
+    }
+    body = " ".join([*doc.all_text(iri, PES + "outcome"), *doc.all_text(iri, SCHEMA + "description"),
+                     _labels_text([form or "", mode or "", *areas])])
+    data = {
+        "form": form, "mode": mode, "partners": partners, "unit": unit, "publicTaskArea": areas,
+        "start": start or None, "end": end or None, "answers": doc.iri(iri, PES + "answers"),
+        "amount": doc.literal(amount, SCHEMA + "value") if amount else None,
+        "beneficiaries": doc.literal(iri, PES + "beneficiaries"),
+    }
+    return [Row("action", _key(iri), iri, graph, _name(names), names, " ".join(names.values()), body,
+                facets, sort_date=start, data=data)]
+
+
+def _simple_row(kind: str, doc: _Doc, iri: str, graph: str) -> list[Row]:
+    names = doc.texts(iri, SCHEMA + "name")
+    body = " ".join(doc.all_text(iri, SCHEMA + "description"))
+    return [Row(kind, _key(iri), iri, graph, _name(names), names, " ".join(names.values()), body, {})]
+
+
+def rows_of_graph(store: Store, graph: str, today: str) -> list[Row]:
+    """The index rows of one document graph (none when it is not a document or is empty)."""
+    base = store.base
+    prefix = base + "/"
+    if not graph.startswith(prefix):
+        return []
+    kind, _, key = graph[len(prefix):].partition("/")
+    if kind not in DOCUMENT_KINDS or not key:
+        return []
+    iri = f"{base}/id/{kind}/{key}"
+    doc = _Doc(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    if iri not in doc.by_subject:
+        return []
+    if kind == "entity":
+        return _entity_rows(doc, iri, graph, base, today)
+    if kind == "opportunity":
+        return _opportunity_rows(doc, iri, graph)
+    if kind == "action":
+        return _action_rows(doc, iri, graph)
+    return _simple_row(kind, doc, iri, graph)
+
+
+def polish_sort_key(text: str) -> str:
+    """A sort key close to Polish alphabetical order: case-insensitive, each letter with a
+    diacritic right after its base letter (a < ą < b), punctuation and quotes ignored."""
+    out = []
+    for ch in text.casefold():
+        if ch.isalnum():
+            base = polish.fold(ch) or ch
+            out.append(base + ("\u0001" if base != ch else ""))
+        elif ch.isspace() and out and out[-1] != " ":
+            out.append(" ")
+    return "".join(out).strip()
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    id: int
+    kind: str
+    key: str
+    iri: str
+    name: str
+    names: dict[str, str]
+    data: dict
+
+
+class Index:
+    """The search index of one store (see the module's description)."""
+
+    def __init__(self, store: Store, path: Path | None = None):
+        self.store = store
+        if path is None:
+            if store.path is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="pes-search-")
+                path = Path(self._tmp.name) / "index.sqlite"
+            else:
+                path = Path(store.path) / "search" / "index.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._pending: set[str] = set()
+        self._pending_version = 0
+        self._bitmaps: dict[str, dict[str, dict[str, BitMap]]] = {}
+        self._kind: dict[str, BitMap] = {}
+        self._orders: dict[tuple[str, str], np.ndarray] = {}
+        self._deadlines: dict[int, str] = {}
+        self._until: dict[int, str] = {}
+        self._until_min: str | None = None
+        self.generation = 0
+        db = self._writer = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        self._create(db)
+        self._load()
+        store.listeners.append(self.changed)
+
+    # schema and loading
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        found = db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone()
+        if found:
+            v = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+            if v and v[0] == SCHEMA_VERSION:
+                return
+            for table in ("meta", "docs", "facets", "text"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.executescript(
+            """
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE docs (
+              id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, iri TEXT NOT NULL,
+              graph TEXT NOT NULL, name TEXT NOT NULL, names TEXT NOT NULL, sort_name TEXT NOT NULL,
+              sort_date TEXT NOT NULL, deadline TEXT NOT NULL, until TEXT NOT NULL, data TEXT NOT NULL);
+            CREATE UNIQUE INDEX docs_iri ON docs (iri);
+            CREATE INDEX docs_graph ON docs (graph);
+            CREATE TABLE facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+            CREATE INDEX facets_doc ON facets (doc);
+            CREATE VIRTUAL TABLE text USING fts5 (
+              name_words, name_stems, body_words, body_stems,
+              tokenize = 'unicode61 remove_diacritics 2', detail = 'column');
+            """
+        )
+        db.execute("INSERT INTO meta VALUES ('schema', ?), ('version', '-1'), ('as_of', '')",
+                   (SCHEMA_VERSION,))
+
+    def _meta(self, name: str) -> str:
+        return self._writer.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()[0]
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self._writer.execute("UPDATE meta SET value=? WHERE name=?", (value, name))
+
+    def _load(self) -> None:
+        """Bitmaps and date lists from the tables."""
+        db = self._writer
+        self._bitmaps = {k: defaultdict(dict) for k in INDEXED_KINDS}
+        self._kind = {k: BitMap() for k in INDEXED_KINDS}
+        kinds: dict[int, str] = {}
+        self._deadlines, self._until = {}, {}
+        for i, kind, deadline, until in db.execute("SELECT id, kind, deadline, until FROM docs"):
+            kinds[i] = kind
+            self._kind[kind].add(i)
+            if deadline:
+                self._deadlines[i] = deadline
+            if until:
+                self._until[i] = until
+        grouped: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for doc, facet, value in db.execute("SELECT doc, facet, value FROM facets"):
+            grouped[(kinds[doc], facet, value)].append(doc)
+        for (kind, facet, value), ids in grouped.items():
+            self._bitmaps[kind][facet][value] = BitMap(ids)
+        self._orders.clear()
+        self._until_min = None
+        self.generation += 1
+
+    # keeping up with the store
+
+    def changed(self, graphs: Iterable[str], removed: Iterable[str], version: int) -> None:
+        """Called by the store after a committed write."""
+        with self._lock:
+            self._pending.update(graphs)
+            self._pending.update(removed)
+            self._pending_version = version
+
+    def ensure_current(self) -> None:
+        """Bring the index up to the store's current version (cheap when it already is)."""
+        version = self.store.version()
+        today = dt.date.today().isoformat()
+        if (str(version) == self._version_cache() and not self._pending
+                and today < self._next_until()):
+            return
+        with self._lock:
+            version = self.store.version()
+            current = int(self._meta("version"))
+            if current != version and not (self._pending and self._pending_version == version
+                                           and current >= 0):
+                self.rebuild()
+                return
+            graphs = set(self._pending)
+            graphs |= {self._graph_of(i) for i, until in self._until.items() if until <= today}
+            self._pending.clear()
+            if graphs:
+                self._reindex(graphs, today, version)
+            elif current != version:
+                self._set_meta("version", str(version))
+            self._version = str(version)
+
+    def _next_until(self) -> str:
+        """The earliest day on which a facet value of some row changes ("~" when none)."""
+        if self._until_min is None:
+            self._until_min = min(self._until.values(), default="~")
+        return self._until_min
+
+    def _version_cache(self) -> str:
+        v = getattr(self, "_version", None)
+        if v is None:
+            v = self._version = self._meta("version")
+        return v
+
+    def _graph_of(self, doc_id: int) -> str:
+        row = self._writer.execute("SELECT graph FROM docs WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
+    def document_graphs(self) -> Iterator[str]:
+        prefix = self.store.base + "/"
+        kinds = {f"{prefix}{k}/" for k in DOCUMENT_KINDS}
+        for g in self.store.raw.named_graphs():
+            name = g.value
+            if name.startswith(prefix) and any(name.startswith(k) for k in kinds):
+                yield name
+
+    def rebuild(self, progress=None) -> int:
+        """Index every document of the store anew; returns the number of rows."""
+        with self._lock:
+            version = self.store.version()
+            today = dt.date.today().isoformat()
+            db = self._writer
+            db.execute("BEGIN")
+            try:
+                for table in ("docs", "facets", "text"):
+                    db.execute(f"DELETE FROM {table}")
+                n = 0
+                for graph in self.document_graphs():
+                    n += self._insert(rows_of_graph(self.store, graph, today))
+                    if progress:
+                        progress(1)
+                db.execute("UPDATE meta SET value=? WHERE name='version'", (str(version),))
+                db.execute("UPDATE meta SET value=? WHERE name='as_of'", (today,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            self._pending.clear()
+            self._version = str(version)
+            self._load()
+            log.info("search index rebuilt: %d rows at store version %d", n, version)
+            return n
+
+    def _reindex(self, graphs: set[str], today: str, version: int) -> None:
+        db = self._writer
+        old_ids = []
+        for g in graphs:
+            old_ids += [r[0] for r in db.execute("SELECT id FROM docs WHERE graph=?", (g,))]
+        db.execute("BEGIN")
+        try:
+            self._delete(old_ids)
+            new_ids = []
+            for g in sorted(graphs):
+                rows = rows_of_graph(self.store, g, today)
+                new_ids += self._insert_ids(rows)
+            db.execute("UPDATE meta SET value=? WHERE name='version'", (str(version),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._load()
+            raise
+        # bitmaps: remove the old ids, add the new ones
+        for kind_maps in self._bitmaps.values():
+            for values in kind_maps.values():
+                for bm in values.values():
+                    bm.difference_update(old_ids)
+        for bm in self._kind.values():
+            bm.difference_update(old_ids)
+        for i in old_ids:
+            self._deadlines.pop(i, None)
+            self._until.pop(i, None)
+        self._add_to_memory(new_ids)
+        self._orders.clear()
+        self._until_min = None
+        self.generation += 1
+
+    def _add_to_memory(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        db = self._writer
+        marks = ",".join("?" * len(ids))
+        kinds = {}
+        for i, kind, deadline, until in db.execute(
+                f"SELECT id, kind, deadline, until FROM docs WHERE id IN ({marks})", ids):
+            kinds[i] = kind
+            self._kind[kind].add(i)
+            if deadline:
+                self._deadlines[i] = deadline
+            if until:
+                self._until[i] = until
+        for doc, facet, value in db.execute(
+                f"SELECT doc, facet, value FROM facets WHERE doc IN ({marks})", ids):
+            self._bitmaps[kinds[doc]][facet].setdefault(value, BitMap()).add(doc)
+
+    def _delete(self, ids: list[int]) -> None:
+        db = self._writer
+        for i in ids:
+            db.execute("DELETE FROM docs WHERE id=?", (i,))
+            db.execute("DELETE FROM facets WHERE doc=?", (i,))
+            db.execute("DELETE FROM text WHERE rowid=?", (i,))
+
+    def _insert(self, rows: list[Row]) -> int:
+        return len(self._insert_ids(rows))
+
+    def _insert_ids(self, rows: list[Row]) -> list[int]:
+        db = self._writer
+        ids = []
+        for r in rows:
+            cur = db.execute(
+                "INSERT OR REPLACE INTO docs (kind, key, iri, graph, name, names, sort_name, sort_date,"
+                " deadline, until, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (r.kind, r.key, r.iri, r.graph, r.name, json.dumps(r.names, ensure_ascii=False),
+                 polish_sort_key(r.name), r.sort_date, r.deadline, r.until,
+                 json.dumps(r.data, ensure_ascii=False)))
+            i = cur.lastrowid
+            ids.append(i)
+            db.executemany("INSERT INTO facets VALUES (?,?,?)",
+                           [(i, f, v) for f, values in r.facets.items() for v in values])
+            nw, ns = polish.index_text(r.text_name)
+            bw, bs = polish.index_text(r.text_body)
+            db.execute("INSERT INTO text (rowid, name_words, name_stems, body_words, body_stems)"
+                       " VALUES (?,?,?,?,?)", (i, nw, ns, bw, bs))
+        return ids
+
+    # reading
+
+    def _reader(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("PRAGMA query_only=1")
+            self._local.db = db
+        return db
+
+    def kind_ids(self, kind: str) -> BitMap:
+        return self._kind.get(kind, BitMap())
+
+    def count(self, kind: str) -> int:
+        return len(self.kind_ids(kind))
+
+    def facet_bitmaps(self, kind: str, facet: str) -> dict[str, BitMap]:
+        return self._bitmaps.get(kind, {}).get(facet, {})
+
+    def text_matches(self, kind: str, query: str) -> dict[int, float] | None:
+        """Ids of a kind matching a text query, with their relevance (higher is better); None
+        when the query has no words."""
+        expression = polish.match_expression(query, "name_words body_words", "name_stems body_stems")
+        if expression is None:
+            return None
+        db = self._reader()
+        try:
+            found = db.execute(
+                "SELECT rowid, bm25(text, 8.0, 8.0, 1.0, 1.0) FROM text WHERE text MATCH ?",
+                (expression,)).fetchall()
+        except sqlite3.OperationalError:  # nothing the user types should reach here; be safe
+            log.warning("full-text query failed: %r", expression)
+            return {}
+        ids = self.kind_ids(kind)
+        return {i: -score for i, score in found if i in ids}
+
+    def deadlines(self) -> dict[int, str]:
+        return self._deadlines
+
+    def order(self, kind: str, sort: str) -> np.ndarray:
+        """Rank of each id (array indexed by id) in a sort order of a kind: name, newest,
+        oldest, deadline (soonest first, none last)."""
+        cached = self._orders.get((kind, sort))
+        if cached is not None:
+            return cached
+        column = {"name": "sort_name, id", "newest": "sort_date DESC, sort_name, id",
+                  "oldest": "CASE sort_date WHEN '' THEN 1 ELSE 0 END, sort_date, sort_name, id",
+                  "deadline": "CASE deadline WHEN '' THEN 1 ELSE 0 END, deadline, sort_name, id"}[sort]
+        ids = [r[0] for r in self._reader().execute(
+            f"SELECT id FROM docs WHERE kind=? ORDER BY {column}", (kind,))]
+        size = (max(ids) + 1) if ids else 1
+        ranks = np.full(size, np.iinfo(np.int32).max, dtype=np.int32)
+        ranks[np.array(ids, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
+        self._orders[(kind, sort)] = ranks
+        return ranks
+
+    def hits(self, ids: list[int]) -> list[Hit]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        found = {
+            r[0]: Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]))
+            for r in self._reader().execute(
+                f"SELECT id, kind, key, iri, name, names, data FROM docs WHERE id IN ({marks})", ids)
+        }
+        return [found[i] for i in ids if i in found]
+
+    def hit(self, iri: str) -> Hit | None:
+        r = self._reader().execute(
+            "SELECT id, kind, key, iri, name, names, data FROM docs WHERE iri=?", (iri,)).fetchone()
+        return Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6])) if r else None
+
+    def facet_values_of(self, doc_id: int) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for facet, value in self._reader().execute(
+                "SELECT facet, value FROM facets WHERE doc=?", (doc_id,)):
+            out[facet].add(value)
+        return out
+
+    def close(self) -> None:
+        try:
+            self.store.listeners.remove(self.changed)
+        except ValueError:
+            pass
+        self._writer.close()
+
+
+def graph_of(base: str, kind: str, key: str) -> str:
+    return graph_iri(base, kind, key)
