@@ -21,15 +21,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["registry.settings"] = settings
     app.extensions["registry.store"] = store or Store(settings.data_dir, settings.base)
 
+    from .search import Index
     from .sparqlservice import QueryService
-    from .web import api, errors, http, i18n, pages, resources, sparql, templating
+    from .web import api, errors, http, i18n, lists, pages, resources, sparql, templating
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
+    app.extensions["registry.search"] = Index(app.extensions["registry.store"])
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     http.init_cors(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(lists.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(resources.bp)
@@ -42,3 +45,6 @@ def close_app(app: Flask) -> None:
     service = app.extensions.get("registry.sparql")
     if service is not None:
         service.close()
+    index = app.extensions.get("registry.search")
+    if index is not None:
+        index.close()

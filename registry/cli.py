@@ -289,6 +289,8 @@ def serve(obj: Context, host: str, port: int, threads: int, workers: int | None)
     settings = replace(obj.settings, sparql_workers=workers) if workers else obj.settings
     app = create_app(settings, store=obj.store())
     app.extensions["registry.sparql"].pool.warm_up()
+    click.echo("Bringing the search index up to date ...")
+    app.extensions["registry.search"].ensure_current()
     click.echo(f"Serving on http://{host}:{port}/ (data: {settings.data_dir}; "
                f"{threads} threads, {settings.sparql_workers} query workers)")
     try:

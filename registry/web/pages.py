@@ -1,17 +1,10 @@
-"""HTML pages (the home page for now; the pages issue fills in the rest)."""
+"""Service routes (health)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
-
-from ..stats import counts
+from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.get("/")
-def home():
-    return render_template("home.html", counts=counts(current_app.extensions["registry.store"]))
 
 
 @bp.get("/healthz")

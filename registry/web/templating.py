@@ -26,8 +26,35 @@ def lang_url(lang: str) -> str:
     return request.path + "?" + urlencode(sorted(args.items()), doseq=True)
 
 
+def map_tiles() -> dict[str, str]:
+    """The map tile server of the settings: ``url`` (empty: no maps) and ``attribution``."""
+    settings = current_app.extensions["registry.settings"]
+    return {"url": settings.tiles_url, "attribution": settings.tiles_attribution}
+
+
+def map_assets_needed() -> bool:
+    """True the first time a page asks (once per request): a page loads the map scripts once,
+    however many maps it shows."""
+    if g.get("_registry_map_assets"):
+        return False
+    g._registry_map_assets = True
+    return True
+
+
+def days_from(day: str, today: str) -> int:
+    """Days from ``today`` to ``day`` (ISO dates; negative when past)."""
+    import datetime as dt
+
+    try:
+        return (dt.date.fromisoformat(day[:10]) - dt.date.fromisoformat(today[:10])).days
+    except ValueError:
+        return 0
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["days_from"] = days_from
     app.jinja_env.globals.update(json_ld=json_ld, lang_url=lang_url)
+    app.jinja_env.globals.update(map_tiles=map_tiles, map_assets_needed=map_assets_needed)
     app.jinja_env.trim_blocks = False
 
     @app.context_processor

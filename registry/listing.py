@@ -1,0 +1,358 @@
+"""Lists of entities, offers, opportunities and actions: parameters, filters, facet counts, pages.
+
+One ``ListSpec`` per list says which facets it has and how it sorts. ``run_list`` turns request
+parameters into a ``ListResult`` (the page of hits, the total, every facet's values with counts);
+the HTML, JSON, CSV and Atom forms are all made from it, so they always agree.
+
+Facets are disjunctive within one facet (``cityPart=a&cityPart=b``: either) and conjunctive
+across facets; each facet's counts are computed with the other facets' filters applied, so a
+count says what ticking that value would add.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from pyroaring import BitMap
+
+from .errors import UsageError
+from .labels import terms
+from .namespaces import VOCAB_BASE
+from .queries import concept_keys
+from .search import CLOSED_STATUSES, Hit, Index
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    name: str
+    pl: str
+    en: str
+    schemes: tuple[str, ...] = ()  # concept schemes of the values ("" = not concepts)
+    values: str = "concept"  # concept, bool, unit, year, computed
+    implicit: str | None = None  # a value that matches every filter of this facet ("*")
+    collapsed: bool = False  # many values: shown in a closed <details>
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    path: str
+    kind: str
+    pl: str
+    en: str
+    facets: tuple[FacetSpec, ...]
+    sorts: tuple[str, ...]
+    default_sort: str
+
+
+CPV_DIVISION = FacetSpec("cpvDivision", "Dział CPV", "CPV division", ("cpv",))
+CPV = FacetSpec("cpv", "Kod CPV", "CPV code", ("cpv",), collapsed=True)
+AREA = FacetSpec("area", "Obszar zadań publicznych", "Public-task area", ("public-task-area",),
+                 collapsed=True)
+LEGAL_FORM = FacetSpec("legalForm", "Forma prawna", "Legal form", ("legal-form", "unit-type"))
+ART94 = FacetSpec("art94", "Zamówienie zastrzeżone (art. 94 Pzp)", "Reserved contract (art. 94)",
+                  values="bool")
+
+LISTS: dict[str, ListSpec] = {
+    "entities": ListSpec(
+        "entities", "entity", "Podmioty ekonomii społecznej", "Social economy entities",
+        (LEGAL_FORM, FacetSpec("status", "Status", "Status", ("status-type",)),
+         FacetSpec("cityPart", "Część miasta", "City part", ("city-part",), collapsed=True),
+         FacetSpec("district", "Okręg", "District", ("district",), collapsed=True),
+         CPV_DIVISION, CPV, AREA, ART94),
+        ("relevance", "name", "newest"), "name"),
+    "offers": ListSpec(
+        "offers", "offer", "Oferta PES", "PES offers",
+        (CPV_DIVISION, CPV, FacetSpec("category", "Kategoria", "Category", ("offer-category",)),
+         FacetSpec("cityPart", "Obszar działania", "Area served", ("city-part",), implicit="*",
+                   collapsed=True),
+         LEGAL_FORM, ART94),
+        ("relevance", "name", "newest"), "name"),
+    "opportunities": ListSpec(
+        "opportunities", "opportunity", "Możliwości współpracy", "Cooperation opportunities",
+        (FacetSpec("open", "Nabór", "Call", values="computed"),
+         FacetSpec("deadline", "Termin", "Deadline", values="computed"),
+         FacetSpec("kind", "Rodzaj", "Kind", ("cooperation-instrument",)),
+         AREA, CPV_DIVISION, CPV,
+         FacetSpec("status", "Etap", "Stage", ("opportunity-status",)),
+         FacetSpec("publisher", "Ogłaszający", "Published by", values="unit", collapsed=True),
+         FacetSpec("reserved", "Zamówienie zastrzeżone (art. 94 Pzp)", "Reserved contract (art. 94)",
+                   values="bool")),
+        ("relevance", "deadline", "newest", "name"), "deadline"),
+    "actions": ListSpec(
+        "actions", "action", "Współpraca zrealizowana", "Cooperation done",
+        (FacetSpec("form", "Forma współpracy", "Form of cooperation", ("cooperation-instrument",)),
+         FacetSpec("mode", "Tryb", "Mode", ("mode",)),
+         AREA,
+         FacetSpec("year", "Rok", "Year", values="year", collapsed=True),
+         FacetSpec("unit", "Jednostka miasta", "City unit", values="unit", collapsed=True)),
+        ("relevance", "newest", "oldest", "name"), "newest"),
+}
+
+SORT_LABELS = {
+    "relevance": ("trafność", "relevance"), "name": ("nazwa", "name"),
+    "newest": ("najnowsze", "newest"), "oldest": ("najstarsze", "oldest"),
+    "deadline": ("najbliższy termin", "nearest deadline"),
+}
+COMPUTED_LABELS = {
+    ("open", "open"): ("otwarte", "open"), ("open", "closed"): ("zakończone", "closed"),
+    ("deadline", "week"): ("do 7 dni", "within 7 days"),
+    ("deadline", "month"): ("8–30 dni", "8–30 days"),
+    ("deadline", "later"): ("ponad 30 dni", "over 30 days"),
+    ("deadline", "none"): ("bez terminu", "no deadline"),
+    ("deadline", "past"): ("minął", "passed"),
+}
+BOOL_LABELS = ("tak", "yes")
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_QUERY_CHARS = 200
+MAX_PAGE = 100_000
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetResult:
+    spec: FacetSpec
+    label: str
+    values: list[FacetValue]
+    selected: list[str]
+
+
+@dataclass
+class ListResult:
+    spec: ListSpec
+    q: str
+    sort: str
+    page: int
+    per: int
+    total: int
+    hits: list[Hit]
+    facets: list[FacetResult]
+    filters: dict[str, list[str]]
+    ids: np.ndarray | None = field(default=None, repr=False)  # every match, in order
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per))
+
+
+@dataclass
+class Params:
+    q: str
+    sort: str
+    page: int
+    per: int
+    filters: dict[str, list[str]]
+
+
+@lru_cache(maxsize=64)
+def _keys(scheme: str) -> frozenset[str]:
+    return concept_keys(scheme)
+
+
+def parse_params(spec: ListSpec, args) -> Params:
+    """Check the parameters of a list request; a bad one raises ``UsageError`` naming it."""
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise UsageError(f"q: at most {MAX_QUERY_CHARS} characters.")
+    sort = args.get("sort") or ("relevance" if q else spec.default_sort)
+    if sort not in spec.sorts:
+        raise UsageError(f"sort: one of {', '.join(spec.sorts)}, not {sort!r}.")
+    if sort == "relevance" and not q:
+        sort = spec.default_sort
+    page = _int(args.get("page"), "page", 1, MAX_PAGE, 1)
+    per = _int(args.get("per"), "per", 1, MAX_PER_PAGE, PER_PAGE)
+    filters: dict[str, list[str]] = {}
+    for facet in spec.facets:
+        values = [v for v in args.getlist(facet.name) if v != ""]
+        if not values:
+            continue
+        for v in values:
+            _check_value(facet, v)
+        filters[facet.name] = list(dict.fromkeys(values))
+    return Params(q, sort, page, per, filters)
+
+
+def _int(text, name: str, low: int, high: int, default: int) -> int:
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{name}: a whole number from {low} to {high}, not {text!r}.") from None
+    if not low <= value <= high:
+        raise UsageError(f"{name}: a whole number from {low} to {high}, not {text!r}.")
+    return value
+
+
+def _check_value(facet: FacetSpec, value: str) -> None:
+    ok = True
+    if facet.values == "concept":
+        ok = any(value in _keys(s) for s in facet.schemes)
+    elif facet.values == "bool":
+        ok = value == "1"
+    elif facet.values == "year":
+        ok = value.isdigit() and len(value) == 4
+    elif facet.values == "unit":
+        ok = 0 < len(value) <= 80 and all(c.isalnum() or c == "-" for c in value)
+    elif facet.values == "computed":
+        ok = (facet.name, value) in COMPUTED_LABELS
+    if not ok:
+        raise UsageError(f"{facet.name}: unknown value {value!r}.")
+
+
+def value_label(index: Index, facet: FacetSpec, value: str, lang: str) -> str:
+    i = 0 if lang == "pl" else 1
+    if facet.values == "computed":
+        return COMPUTED_LABELS[(facet.name, value)][i]
+    if facet.values == "bool":
+        return BOOL_LABELS[i]
+    if facet.values == "year":
+        return value
+    if facet.values == "unit":
+        hit = index.hit(f"{index.store.base}/id/unit/{value}")
+        return (hit.names.get(lang) or hit.name) if hit else value
+    if value == "*":
+        return "całe miasto" if lang == "pl" else "the whole city"
+    all_terms = terms()
+    for scheme in facet.schemes:
+        term = all_terms.get(f"{VOCAB_BASE}{scheme}/{value}")
+        if term:
+            label = term.label(lang)
+            if scheme == "cpv":
+                return f"{value[:8] if facet.name == 'cpv' else value[:2]} {label}"
+            return label
+    return value
+
+
+def _computed_bitmaps(index: Index, spec: ListSpec, today: dt.date) -> dict[str, dict[str, BitMap]]:
+    """Facets of opportunities that depend on the day: open or closed, and time to the deadline."""
+    if spec.kind != "opportunity":
+        return {}
+    statuses = index.facet_bitmaps("opportunity", "status")
+    closed = BitMap()
+    for s in CLOSED_STATUSES:
+        closed |= statuses.get(s, BitMap())
+    cancelled = statuses.get("anulowana", BitMap())
+    every = index.kind_ids("opportunity")
+    deadlines = index.deadlines()
+    day = today.isoformat()
+    week = (today + dt.timedelta(days=7)).isoformat()
+    month = (today + dt.timedelta(days=30)).isoformat()
+    buckets = {"week": BitMap(), "month": BitMap(), "later": BitMap(), "past": BitMap()}
+    with_deadline = BitMap()
+    open_ids = BitMap()
+    for i, d in deadlines.items():
+        if i not in every:
+            continue
+        with_deadline.add(i)
+        if d < day:
+            buckets["past"].add(i)
+            continue
+        open_ids.add(i)
+        buckets["week" if d <= week else "month" if d <= month else "later"].add(i)
+    no_deadline = every - with_deadline
+    open_ids = (open_ids | (no_deadline - closed)) - cancelled
+    buckets["none"] = no_deadline
+    return {"open": {"open": open_ids, "closed": every - open_ids}, "deadline": buckets}
+
+
+def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids: bool = False,
+             today: dt.date | None = None) -> ListResult:
+    """The page of a list asked for by ``params`` (and, with ``all_ids``, every match in order)."""
+    index.ensure_current()
+    today = today or dt.date.today()
+    kind = spec.kind
+    candidates = BitMap(index.kind_ids(kind))
+    scores = None
+    if params.q:
+        scores = index.text_matches(kind, params.q)
+        if scores is not None:
+            candidates &= BitMap(scores.keys())
+    computed = _computed_bitmaps(index, spec, today)
+
+    def bitmaps(facet: FacetSpec) -> dict[str, BitMap]:
+        return computed.get(facet.name) or index.facet_bitmaps(kind, facet.name)
+
+    filters: dict[str, BitMap] = {}
+    for facet in spec.facets:
+        chosen = params.filters.get(facet.name)
+        if not chosen:
+            continue
+        maps = bitmaps(facet)
+        union = BitMap()
+        for v in chosen:
+            union |= maps.get(v, BitMap())
+        if facet.implicit:
+            union |= maps.get(facet.implicit, BitMap())
+        filters[facet.name] = union
+
+    result = candidates
+    for bm in filters.values():
+        result = result & bm
+
+    facets = []
+    for facet in spec.facets:
+        others = candidates
+        for name, bm in filters.items():
+            if name != facet.name:
+                others = others & bm
+        maps = bitmaps(facet)
+        implicit = maps.get(facet.implicit, BitMap()) if facet.implicit else None
+        chosen = params.filters.get(facet.name, [])
+        values = []
+        for value, bm in maps.items():
+            if value == facet.implicit:
+                continue
+            n = bm.intersection_cardinality(others)
+            if implicit is not None and n:
+                n = (bm | implicit).intersection_cardinality(others)
+            if n or value in chosen:
+                values.append(FacetValue(value, value_label(index, facet, value, lang), n, value in chosen))
+        for value in chosen:
+            if value not in maps:
+                values.append(FacetValue(value, value_label(index, facet, value, lang), 0, True))
+        if facet.values == "computed":
+            order = [v for f, v in COMPUTED_LABELS if f == facet.name]
+            values.sort(key=lambda fv: order.index(fv.value))
+        elif facet.values == "year":
+            values.sort(key=lambda fv: fv.value, reverse=True)
+        else:
+            values.sort(key=lambda fv: (-fv.count, fv.label.casefold()))
+        facets.append(FacetResult(facet, facet.pl if lang == "pl" else facet.en, values, chosen))
+
+    ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
+    total = len(ids)
+    start = (params.page - 1) * params.per
+    stop = min(total, start + params.per)
+    if params.sort == "relevance" and scores is not None:
+        keys = -np.array([scores[int(i)] for i in ids], dtype=np.float64)
+    else:
+        ranks = index.order(kind, params.sort)
+        inside = ids < len(ranks)
+        keys = np.where(inside, ranks[np.where(inside, ids, 0)], np.iinfo(np.int32).max)
+    if all_ids:
+        ordered = ids[np.lexsort((ids, keys))] if total else ids
+        page_ids = ordered[start:stop]
+    else:
+        ordered = None
+        if start >= total:
+            page_ids = ids[:0]
+        elif stop < total:
+            part = np.argpartition(keys, stop - 1)[:stop]
+            page_ids = part[np.lexsort((ids[part], keys[part]))][start:stop]
+            page_ids = ids[page_ids]
+        else:
+            page_ids = ids[np.lexsort((ids, keys))][start:stop]
+    hits = index.hits([int(i) for i in page_ids])
+    return ListResult(spec, params.q, params.sort, params.page, params.per, total, hits, facets,
+                      params.filters, ordered)

@@ -1,0 +1,339 @@
+"""The lists: ``/entities``, ``/offers``, ``/opportunities``, ``/actions`` with their ``.csv`` and
+``.json`` twins, ``/opportunities.atom``, the search across kinds ``/search``, and the home page.
+
+HTML, JSON and CSV take the same parameters (``q``, ``sort``, ``page``, ``per`` and one per facet,
+repeatable). JSON gives one page with the facet counts; CSV gives every match in the list's order
+(a spreadsheet wants them all); Atom gives the 50 newest matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
+
+from .. import labels
+from ..errors import UsageError
+from ..listing import LISTS, SORT_LABELS, ListResult, Params, parse_params, run_list
+from ..namespaces import VOCAB_BASE
+from ..search import Hit, Index
+
+bp = Blueprint("lists", __name__)
+
+ATOM_ENTRIES = 50
+SEARCH_KINDS = ("offers", "entities", "opportunities", "actions")
+
+
+def index() -> Index:
+    return current_app.extensions["registry.search"]
+
+
+def _base() -> str:
+    return current_app.extensions["registry.settings"].base
+
+
+def _lang() -> str:
+    return getattr(g, "lang", "pl")
+
+
+def page_url(path: str, params: Params, **changes) -> str:
+    """The address of a list with some parameters changed (None removes one)."""
+    args: list[tuple[str, str]] = []
+    values = {"q": params.q or None, "sort": params.sort, "page": params.page, "per": params.per}
+    values.update(changes)
+    if values.get("sort") in ("relevance",) and not values.get("q"):
+        values["sort"] = None
+    for name in ("q", "sort", "per", "page"):
+        v = values.get(name)
+        if v is None or (name == "page" and v == 1) or (name == "per" and v == 20):
+            continue
+        args.append((name, str(v)))
+    filters = changes.get("filters", params.filters)
+    for name, vs in filters.items():
+        args += [(name, v) for v in vs]
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def _without(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
+    out = {k: list(v) for k, v in filters.items()}
+    out[name] = [v for v in out.get(name, []) if v != value]
+    if not out[name]:
+        del out[name]
+    return out
+
+
+def _names(iris) -> dict[str, str]:
+    """Display names of instances (from the index), in the interface language."""
+    out = {}
+    lang = _lang()
+    idx = index()
+    for iri in iris:
+        if iri and iri not in out:
+            hit = idx.hit(iri)
+            out[iri] = (hit.names.get(lang) or hit.name) if hit else labels.local_name(iri)
+    return out
+
+
+def _linked(hits: list[Hit]) -> dict[str, str]:
+    iris = set()
+    for h in hits:
+        d = h.data
+        iris.update(x for x in (d.get("entity"), d.get("publisher"), d.get("unit"), d.get("unitOf"),
+                                d.get("answers")) if x)
+        iris.update(d.get("partners") or [])
+    return _names(iris)
+
+
+def _run(path: str, *, all_ids: bool = False) -> ListResult:
+    spec = LISTS[path]
+    try:
+        params = parse_params(spec, request.args)
+    except UsageError as e:
+        abort(400, description=str(e))
+    return run_list(index(), spec, params, _lang(), all_ids=all_ids)
+
+
+def _params(result: ListResult) -> Params:
+    return Params(result.q, result.sort, result.page, result.per, result.filters)
+
+
+@bp.get("/entities")
+@bp.get("/offers")
+@bp.get("/opportunities")
+@bp.get("/actions")
+def list_page():
+    path = request.path.strip("/")
+    result = _run(path)
+    params = _params(result)
+    lang = _lang()
+    points = []
+    if path == "entities":
+        points = [{"lat": h.data["lat"], "lon": h.data["lon"], "name": h.names.get(lang) or h.name,
+                   "href": f"/entity/{h.key}"} for h in result.hits if h.data.get("lat") is not None]
+    return render_template(
+        "list.html", r=result, path=path, params=params, url=lambda **c: page_url("/" + path, params, **c),
+        without=_without, linked=_linked(result.hits), sorts=[(s, SORT_LABELS[s][0 if lang == "pl" else 1])
+                                                              for s in result.spec.sorts if s != "relevance" or result.q],
+        points=points, today=dt.date.today().isoformat(),
+        twins={"json": page_url(f"/{path}.json", params), "csv": page_url(f"/{path}.csv", params, page=None, per=None),
+               **({"atom": page_url("/opportunities.atom", params, page=None, per=None, sort=None)}
+                  if path == "opportunities" else {})},
+    )
+
+
+def _item(h: Hit, linked: dict[str, str], lang: str) -> dict:
+    """One hit as JSON: its IRI and page, name, and data with concept labels."""
+    base = _base()
+    item = {"iri": h.iri, "key": h.key, "page": f"{base}/{h.kind}/{h.key}", "name": h.names.get(lang) or h.name}
+    for k, v in h.data.items():
+        if isinstance(v, str) and (v.startswith(VOCAB_BASE) or v.startswith(base + "/id/")):
+            item[k] = {"iri": v, "label": linked.get(v) or labels.label(v, lang)}
+        elif isinstance(v, list) and v and all(isinstance(x, str) for x in v) and any(
+                x.startswith((VOCAB_BASE, base + "/id/")) for x in v):
+            item[k] = [{"iri": x, "label": linked.get(x) or labels.label(x, lang)} for x in v]
+        else:
+            item[k] = v
+    return item
+
+
+@bp.get("/entities.json")
+@bp.get("/offers.json")
+@bp.get("/opportunities.json")
+@bp.get("/actions.json")
+def list_json():
+    path = request.path.strip("/").rsplit(".", 1)[0]
+    result = _run(path)
+    params = _params(result)
+    lang = _lang()
+    linked = _linked(result.hits)
+    base = _base()
+    body = {
+        "total": result.total, "page": result.page, "per": result.per, "pages": result.pages,
+        "q": result.q, "sort": result.sort, "filters": result.filters,
+        "items": [_item(h, linked, lang) for h in result.hits],
+        "facets": {f.spec.name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                                 for v in f.values] for f in result.facets},
+        "links": {
+            "self": base + page_url(f"/{path}.json", params),
+            "html": base + page_url(f"/{path}", params),
+            "csv": base + page_url(f"/{path}.csv", params, page=None, per=None),
+            **({"next": base + page_url(f"/{path}.json", params, page=result.page + 1)}
+               if result.page < result.pages else {}),
+            **({"prev": base + page_url(f"/{path}.json", params, page=result.page - 1)}
+               if result.page > 1 else {}),
+        },
+    }
+    response = current_app.json.response(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+CSV_COLUMNS = {
+    "entities": ["iri", "name", "legalForm", "unitOf", "unitOfName", "address", "cityPart", "district", "nip", "email",
+                 "telephone", "url", "status", "publicTaskArea", "art94", "offers", "modified", "page"],
+    "offers": ["iri", "name", "entity", "entityName", "cpv", "category", "areaServed", "minPrice",
+               "maxPrice", "currency", "unitText", "priceOnRequest", "capacity", "declaredFit", "art94",
+               "page"],
+    "opportunities": ["iri", "name", "kind", "status", "publisher", "publisherName", "issued", "deadline", "budget",
+                      "currency", "publicTaskArea", "cpv", "page"],
+    "actions": ["iri", "name", "form", "mode", "partners", "partnersName", "unit", "unitName", "start", "end", "amount",
+                "beneficiaries", "answers", "page"],
+}
+
+
+def _cell(value, linked: dict[str, str], lang: str, base: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return "; ".join(_cell(v, linked, lang, base) for v in value)
+    text = str(value)
+    if text.startswith(VOCAB_BASE):
+        return labels.label(text, lang)
+    return text
+
+
+@bp.get("/entities.csv")
+@bp.get("/offers.csv")
+@bp.get("/opportunities.csv")
+@bp.get("/actions.csv")
+def list_csv():
+    path = request.path.strip("/").rsplit(".", 1)[0]
+    result = _run(path, all_ids=True)
+    lang = _lang()
+    base = _base()
+    idx = index()
+    columns = CSV_COLUMNS[path]
+    ids = [int(i) for i in result.ids] if result.ids is not None else []
+
+    def rows():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for start in range(0, len(ids), 500):
+            hits = idx.hits(ids[start:start + 500])
+            linked = _linked(hits)
+            for h in hits:
+                d = {"iri": h.iri, "name": h.names.get(lang) or h.name, "page": f"{base}/{h.kind}/{h.key}", **h.data}
+                for link in ("unitOf", "publisher", "unit", "partners"):
+                    if d.get(link):
+                        v = d[link]
+                        d[link + "Name"] = [linked.get(x, "") for x in v] if isinstance(v, list) else linked.get(v, "")
+                writer.writerow([_csv_safe(_cell(d.get(c), linked, lang, base) if c not in ("iri", "page", "url")
+                                           else (d.get(c) or "")) for c in columns])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        if not ids:
+            yield out.getvalue()
+
+    response = Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{path}.csv"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) else text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+@bp.get("/opportunities.atom")
+def opportunities_atom():
+    spec = LISTS["opportunities"]
+    try:
+        params = parse_params(spec, request.args)
+    except UsageError as e:
+        abort(400, description=str(e))
+    params.sort, params.page, params.per = "newest", 1, ATOM_ENTRIES
+    result = run_list(index(), spec, params, _lang())
+    lang = _lang()
+    base = _base()
+    linked = _linked(result.hits)
+    self_url = base + page_url("/opportunities.atom", params, page=None, per=None, sort=None)
+    html_url = base + page_url("/opportunities", params, page=None, per=None, sort=None)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    title = "Możliwości współpracy — Toruń" if lang == "pl" else "Cooperation opportunities — Toruń"
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="', lang, '">\n',
+        f"<title>{xml_escape(title)}</title>\n<id>{xml_escape(self_url)}</id>\n",
+        f'<link rel="self" type="application/atom+xml" href="{xml_escape(self_url)}"/>\n',
+        f'<link rel="alternate" type="text/html" href="{xml_escape(html_url)}"/>\n',
+        f"<updated>{now}</updated>\n<author><name>{xml_escape(_publisher())}</name></author>\n",
+    ]
+    for h in result.hits:
+        d = h.data
+        day = d.get("issued") or d.get("deadline") or dt.date.today().isoformat()
+        facts = [labels.label(d["kind"], lang)] if d.get("kind") else []
+        if d.get("deadline"):
+            facts.append(("termin: " if lang == "pl" else "deadline: ") + d["deadline"])
+        if d.get("publisher"):
+            facts.append(linked.get(d["publisher"], ""))
+        if d.get("budget"):
+            facts.append(f"{d['budget']} {d.get('currency') or ''}".strip())
+        parts += [
+            "<entry>\n", f"<title>{xml_escape(h.names.get(lang) or h.name)}</title>\n",
+            f"<id>{xml_escape(h.iri)}</id>\n",
+            f'<link rel="alternate" type="text/html" href="{xml_escape(base)}/opportunity/{xml_escape(h.key)}"/>\n',
+            f"<updated>{xml_escape(day)}T00:00:00Z</updated>\n",
+            f"<summary>{xml_escape(' · '.join(f for f in facts if f))}</summary>\n",
+            *[f'<category term="{xml_escape(labels.local_name(a))}" label="{xml_escape(labels.label(a, lang))}"/>\n'
+              for a in d.get("publicTaskArea") or []],
+            "</entry>\n",
+        ]
+    parts.append("</feed>\n")
+    response = Response("".join(parts), content_type="application/atom+xml; charset=utf-8")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _publisher() -> str:
+    return "Gmina Miasta Toruń"
+
+
+@bp.get("/search")
+def search():
+    q = (request.args.get("q") or "").strip()
+    groups = []
+    if q:
+        for path in SEARCH_KINDS:
+            spec = LISTS[path]
+            try:
+                params = parse_params(spec, _Args(q=q))
+            except UsageError as e:
+                abort(400, description=str(e))
+            params.per = 5
+            result = run_list(index(), spec, params, _lang())
+            groups.append((path, result, page_url("/" + path, params, per=None)))
+    return render_template("search.html", q=q, groups=groups,
+                           linked=_linked([h for _, r, _ in groups for h in r.hits]))
+
+
+class _Args(dict):
+    def getlist(self, name):
+        return [self[name]] if name in self else []
+
+
+@bp.get("/")
+def home():
+    idx = index()
+    idx.ensure_current()
+    spec = LISTS["opportunities"]
+    params = Params("", "newest", 1, 6, {"open": ["open"]})
+    newest = run_list(idx, spec, params, _lang())
+    counts = {k: idx.count(k) for k in ("entity", "offer", "opportunity", "action", "programme", "unit")}
+    return render_template("home.html", counts=counts, newest=newest, open_total=newest.total,
+                           linked=_linked(newest.hits), today=dt.date.today().isoformat())
