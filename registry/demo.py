@@ -2284,15 +2284,50 @@ def demo_documents(base: str) -> list[list[Triple]]:
     return documents
 
 
-def load_demo(store, settings):
+def current_opportunity_rows(today) -> list[tuple]:
+    """Four calls dated around ``today`` (announced a few days before, deadlines after), so that
+    a freshly loaded demo always has open calls to show; rows as in ``OPPORTUNITIES``."""
+    import datetime as dt
+
+    def day(offset: int) -> str:
+        return (today + dt.timedelta(days=offset)).isoformat()
+
+    # fmt: off
+    return [
+        ("biezacy-catering-rada", "Catering na spotkania Rady Działalności Pożytku Publicznego",
+         "zakup-ponizej-130k", "wydzial-zdrowia", ("33",), "55520000-1", 18000, day(-5), day(16),
+         "otwarta", "Zapytanie ofertowe z preferencją dla PES: catering dla ok. 200 osób na czterech"
+         " spotkaniach.", ()),
+        ("biezacy-konkurs-integracja", "Otwarty konkurs ofert: integracja społeczna i zawodowa osób"
+         " zagrożonych wykluczeniem", "otwarty-konkurs", "wydzial-zdrowia", ("1",), "85310000-5",
+         150000, day(-10), day(25), "otwarta", "Reintegracja społeczna i zawodowa, doradztwo"
+         " i wsparcie w znalezieniu pracy.", ()),
+        ("biezace-sprzatanie-mopr", "Sprzątanie budynków Miejskiego Ośrodka Pomocy Rodzinie –"
+         " zamówienie zastrzeżone (art. 94 Pzp)", "zamowienie-zastrzezone-art94", "mopr", ("1",),
+         "90910000-9", 240000, day(-2), day(40), "otwarta", "Zamówienie zastrzeżone dla wykonawców"
+         " zatrudniających co najmniej 30% osób zagrożonych wykluczeniem.", ()),
+        ("biezacy-maly-grant-festyn", "Mały grant: festyn sąsiedzki na Rubinkowie", "maly-grant",
+         "wydzial-kultury", ("16",), "79952000-2", 9000, day(-3), day(4), "otwarta",
+         "Festyn rodzinny przygotowany z mieszkańcami osiedla.", ()),
+    ]
+    # fmt: on
+
+
+def load_demo(store, settings, today=None):
     """Load the demo data set into ``store`` through the validated write path, then write the
-    registry's catalogue; returns the ingest report. ``settings`` gives the base and publisher."""
+    registry's catalogue; returns the ingest report. ``settings`` gives the base and publisher.
+    Besides ``demo_documents``, the calls of ``current_opportunity_rows`` are dated around
+    ``today`` (the day of loading by default)."""
+    import datetime as dt
+
     import pyoxigraph as ox
 
     from .catalog import catalog_write
     from .ingest import Source, ingest, publisher_iri
 
     documents = demo_documents(settings.base)
+    documents += [_opportunity_document(settings.base.rstrip("/"), row)
+                  for row in current_opportunity_rows(today or dt.date.today())]
     data = ox.serialize([t for doc in documents for t in doc], format=ox.RdfFormat.N_TRIPLES)
     report = ingest(store, [Source(name="demo.nt", data=data)],
                     agent=publisher_iri(settings.base, settings.publisher))

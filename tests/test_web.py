@@ -23,7 +23,8 @@ def test_home_shows_counts_in_polish_then_english(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert '<html lang="pl">' in html
-    assert 'data-count="entities">1<' in html and 'data-count="offers">1<' in html
+    assert 'data-count="entities"><a href="/entities">1<' in html
+    assert 'data-count="offers"><a href="/offers">1<' in html
     english = client.get("/?lang=en")
     assert '<html lang="en">' in english.get_data(as_text=True)
     assert "lang=en" in english.headers["Set-Cookie"]
