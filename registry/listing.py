@@ -356,3 +356,68 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
     hits = index.hits([int(i) for i in page_ids])
     return ListResult(spec, params.q, params.sort, params.page, params.per, total, hits, facets,
                       params.filters, ordered)
+
+
+@dataclass
+class Match:
+    hit: Hit
+    reasons: list[str]  # facet names that match: cpv, cpvDivision, area
+    score: int
+
+
+def _facet_values(index: Index, kind: str, iri: str) -> tuple[Hit | None, dict[str, set[str]]]:
+    hit = index.hit(iri)
+    if hit is None or hit.kind != kind:
+        return None, {}
+    return hit, index.facet_values_of(hit.id)
+
+
+def _rank(index: Index, kind: str, wanted: dict[str, set[str]], within: BitMap, limit: int,
+          order: str) -> tuple[int, list[Match]]:
+    weights = {"cpv": 4, "cpvDivision": 2, "area": 1}
+    scores: dict[int, int] = {}
+    reasons: dict[int, list[str]] = {}
+    for facet, values in wanted.items():
+        maps = index.facet_bitmaps(kind, facet)
+        for v in values:
+            for i in maps.get(v, BitMap()) & within:
+                scores[i] = scores.get(i, 0) + weights[facet]
+                if facet not in reasons.setdefault(i, []):
+                    reasons[i].append(facet)
+    if not scores:
+        return 0, []
+    ranks = index.order(kind, order)
+    best = sorted(scores, key=lambda i: (-scores[i], int(ranks[i]) if i < len(ranks) else 1 << 31, i))[:limit]
+    hits = {h.id: h for h in index.hits(best)}
+    return len(scores), [Match(hits[i], reasons[i], scores[i]) for i in best if i in hits]
+
+
+def opportunities_for_entity(index: Index, entity_iri: str, *, limit: int = 10,
+                             today: dt.date | None = None) -> tuple[int, list[Match]]:
+    """Open opportunities that fit an entity: the CPV codes or divisions of its offers, or its
+    public-task areas; best fits first, then the nearest deadline."""
+    index.ensure_current()
+    hit, facets = _facet_values(index, "entity", entity_iri)
+    if hit is None:
+        return 0, []
+    open_ids = _computed_bitmaps(index, LISTS["opportunities"], today or dt.date.today())["open"]["open"]
+    wanted = {f: facets.get(f, set()) for f in ("cpv", "cpvDivision", "area")}
+    return _rank(index, "opportunity", wanted, open_ids, limit, "deadline")
+
+
+def entities_for_opportunity(index: Index, opportunity_iri: str, *,
+                             limit: int = 20) -> tuple[int, list[Match], bool]:
+    """Entities that could answer an opportunity: offers under its CPV codes or their divisions,
+    or work in its public-task areas; for a reserved contract (art. 94) only the entities that may
+    take one. Returns (how many, the best, whether the opportunity is a reserved contract)."""
+    index.ensure_current()
+    hit, facets = _facet_values(index, "opportunity", opportunity_iri)
+    if hit is None:
+        return 0, [], False
+    reserved = bool(facets.get("reserved"))
+    within = BitMap(index.kind_ids("entity"))
+    if reserved:
+        within &= index.facet_bitmaps("entity", "art94").get("1", BitMap())
+    wanted = {f: facets.get(f, set()) for f in ("cpv", "cpvDivision", "area")}
+    total, matches = _rank(index, "entity", wanted, within, limit, "name")
+    return total, matches, reserved

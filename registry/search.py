@@ -65,7 +65,7 @@ CLOSED_STATUSES = {"zamknieta", "rozstrzygnieta", "anulowana"}
 LIST_KINDS = ("entity", "offer", "opportunity", "action")
 INDEXED_KINDS = ("entity", "offer", "opportunity", "action", "unit", "programme")
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass
@@ -173,9 +173,20 @@ def _labels_text(iris: Iterable[str]) -> str:
 
 
 def _cpv_facets(codes: Iterable[str]) -> dict[str, set[str]]:
+    """CPV facets: each code with its broader codes below the division (so filtering by a group
+    finds its subcodes), and the division."""
     codes = set(codes)
     divisions = {d for d in (_cpv_division(c) for c in codes) if d}
-    return {"cpv": _concepts(codes, "cpv"), "cpvDivision": divisions}
+    all_terms = terms()
+    with_broader = set()
+    for code in codes:
+        seen = 0
+        while code and code not in with_broader and seen < 10:
+            with_broader.add(code)
+            term = all_terms.get(code)
+            code = term.broader[0] if term and term.broader else None
+            seen += 1
+    return {"cpv": _concepts(with_broader, "cpv") - divisions, "cpvDivision": divisions}
 
 
 def _cpv_division(iri: str) -> str | None:
