@@ -334,6 +334,8 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
     total = len(ids)
     start = (params.page - 1) * params.per
     stop = min(total, start + params.per)
+    if params.sort == "relevance" and scores is None:  # a query without words
+        params.sort = spec.default_sort
     if params.sort == "relevance" and scores is not None:
         keys = -np.array([scores[int(i)] for i in ids], dtype=np.float64)
     else:

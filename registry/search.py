@@ -410,7 +410,7 @@ def polish_sort_key(text: str) -> str:
     for ch in text.casefold():
         if ch.isalnum():
             base = polish.fold(ch) or ch
-            out.append(base + ("\u0001" if base != ch else ""))
+            out.append(base + ("\u007f" if base != ch else ""))
         elif ch.isspace() and out and out[-1] != " ":
             out.append(" ")
     return "".join(out).strip()
@@ -454,14 +454,29 @@ class Index:
         self._until: dict[int, str] = {}
         self._until_min: str | None = None
         self.generation = 0
-        db = self._writer = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        self._create(db)
+        try:
+            db = self._open()
+        except sqlite3.DatabaseError:  # not an index of ours: it is derived, so start anew
+            log.warning("search index %s unreadable; rebuilding it", self.path)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            db = self._open()
+        self._writer = db
         self._load()
         store.listeners.append(self.changed)
 
     # schema and loading
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._create(db)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
@@ -622,12 +637,13 @@ class Index:
             self._load()
             raise
         # bitmaps: remove the old ids, add the new ones
+        gone = BitMap(old_ids)
         for kind_maps in self._bitmaps.values():
             for values in kind_maps.values():
                 for bm in values.values():
-                    bm.difference_update(old_ids)
+                    bm.difference_update(gone)
         for bm in self._kind.values():
-            bm.difference_update(old_ids)
+            bm.difference_update(gone)
         for i in old_ids:
             self._deadlines.pop(i, None)
             self._until.pop(i, None)
