@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     from .search import Index
     from .sparqlservice import QueryService
-    from .web import api, errors, http, i18n, lists, pages, resources, sparql, templating
+    from .web import api, errors, http, i18n, lists, pages, resources, sparql, templating, vocab
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     app.extensions["registry.search"] = Index(app.extensions["registry.store"])
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(vocab.bp)
     app.wsgi_app = sparql.SparqlFastPath(app)
     return app
 

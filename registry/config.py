@@ -53,6 +53,10 @@ def package_file(*parts: str) -> Path:
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
 DEFAULT_DATA = "./var/store"
+DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,19 @@ class Settings:
         },
     )
 
+    tiles_url: str = field(
+        default=DEFAULT_TILES_URL,
+        metadata={
+            "env": "REGISTRY_TILES_URL",
+            "empty": True,  # set but empty turns the maps off
+            "doc": "Map tile URL template with {z}, {x} and {y} (empty: no maps, only lists of places).",
+        },
+    )
+    tiles_attribution: str = field(
+        default=DEFAULT_TILES_ATTRIBUTION,
+        metadata={"env": "REGISTRY_TILES_ATTRIBUTION", "doc": "Attribution shown on maps (HTML links allowed)."},
+    )
+
     @property
     def service_allowlist(self) -> frozenset[str]:
         """The SERVICE endpoints queries may call."""
@@ -122,7 +139,7 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
-            if raw is None or raw == "":
+            if raw is None or (raw == "" and not f.metadata.get("empty")):
                 continue
             if f.type in ("Path", Path):
                 values[f.name] = Path(raw)
@@ -160,4 +177,11 @@ class Settings:
         for iri in self.sparql_service_allowlist.split():
             if not re.match(r"^https?://[^\s<>\"]+$", iri):
                 raise ValueError(f"REGISTRY_SPARQL_SERVICE_ALLOWLIST: {iri!r} is not an http(s) IRI")
-        return replace(self, base=base, data_dir=Path(self.data_dir))
+        tiles = self.tiles_url.strip()
+        if tiles and not (re.match(r"^https?://[^\s<>\"]+$", tiles)
+                          and all(p in tiles for p in ("{z}", "{x}", "{y}"))):
+            raise ValueError(
+                "REGISTRY_TILES_URL must be an http(s) URL template with {z}, {x} and {y}, or empty "
+                f"to show no maps, not {self.tiles_url!r}"
+            )
+        return replace(self, base=base, data_dir=Path(self.data_dir), tiles_url=tiles)

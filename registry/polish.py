@@ -21,7 +21,7 @@ _ENDINGS = sorted(
         "owaniami", "owaniach", "owaniem", "owaniu", "owania", "owanie", "owan",
         "aniami", "aniach", "aniem", "aniu", "ania", "anie",
         "ami", "ach", "ego", "emu", "ymi", "imi", "owi", "owie", "ych", "ich", "iej",
-        "ow", "om", "em", "ie", "ia", "iu", "ej", "ym", "im", "ow", "ac", "ic", "yc",
+        "ow", "om", "em", "ie", "ia", "iu", "ej", "ym", "im", "ac", "ic", "yc",
         "a", "e", "i", "o", "u", "y",
     },
     key=len,
@@ -40,6 +40,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=200_000)
 def stem(folded: str) -> str:
     """A light stem of a folded word: the longest known ending removed, at least 4 letters kept."""
     if len(folded) <= MIN_STEM or folded.isdigit():
@@ -70,19 +71,21 @@ def _forms(word: str) -> tuple[str, str, str]:
     return folded, lem, stem(folded)
 
 
+@lru_cache(maxsize=200_000)
+def _index_forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    folded, lem, st = _forms(word)
+    lem_stem = stem(lem)
+    return ((folded, lem) if lem != folded else (folded,)), ((st, lem_stem) if lem_stem != st else (st,))
+
+
 def index_text(text: str) -> tuple[str, str]:
     """Two columns for the full-text index: folded words with their lemmas, and stems."""
     out_words: list[str] = []
     out_stems: list[str] = []
     for w in words(text):
-        folded, lem, st = _forms(w)
-        out_words.append(folded)
-        if lem != folded:
-            out_words.append(lem)
-        out_stems.append(st)
-        lem_stem = stem(lem)
-        if lem_stem != st:
-            out_stems.append(lem_stem)
+        ws, ss = _index_forms(w)
+        out_words.extend(ws)
+        out_stems.extend(ss)
     return " ".join(out_words), " ".join(out_stems)
 
 

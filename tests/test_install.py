@@ -71,7 +71,7 @@ def test_installed_copy_loads_the_demo_dumps_and_serves(tmp_path):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.3)
-        assert f'data-count="entities">{stats["entities"]}<' in html
+        assert f'data-count="entities"><a href="/entities">{stats["entities"]}<' in html
         # The SPARQL endpoint's workers run from the installed copy too.
         query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"})
         request = urllib.request.Request(f"http://127.0.0.1:{port}/sparql?{query}", headers={"Accept": "text/csv"})

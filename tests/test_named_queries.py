@@ -6,8 +6,6 @@ concept schemes, never from the queries' output.
 
 from __future__ import annotations
 
-import datetime
-
 import datetime as dt
 import gc
 from collections import defaultdict
@@ -29,9 +27,9 @@ from registry.demo import (
     FIT,
     OFFERS,
     OPPORTUNITIES,
-    current_opportunity_rows,
     PROGRAMMES,
     _identifiers,
+    current_opportunity_rows,
     demo_documents,
     short_name,
 )
@@ -51,7 +49,7 @@ EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
 # The demo as loaded today: its fixed calls and those dated around the day of loading.
-ALL_OPPORTUNITIES = (*OPPORTUNITIES, *current_opportunity_rows(datetime.date.today()))
+ALL_OPPORTUNITIES = (*OPPORTUNITIES, *current_opportunity_rows(dt.date.today()))
 
 
 # -- the demo store ---------------------------------------------------------------------------

@@ -6,9 +6,6 @@ other hosts.
 
 from __future__ import annotations
 
-import shutil
-from urllib.parse import urlsplit
-
 import pytest
 
 from registry.config import Settings
@@ -16,11 +13,11 @@ from registry.demo import load_demo
 from registry.store import Store
 from registry.system import install
 
+from .browser_support import chromium, open_page, requires_browser
 from .conftest import BASE
 from .http_support import live_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (see .ci/run)")
+pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
@@ -35,27 +32,13 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _page(browser, live):
-    page = browser.new_page()
-    foreign = []
-    host = urlsplit(live.url).netloc
-
-    def watch(req):
-        if urlsplit(req.url).netloc not in (host, "") and not req.url.startswith(("data:", "blob:")):
-            foreign.append(req.url)
-
-    page.on("request", watch)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page, foreign, errors
+    opened = open_page(browser, live.url)
+    return opened.page, opened.foreign, opened.errors
 
 
 def test_editor_runs_the_default_query(browser, live):

@@ -14,7 +14,16 @@ import io
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+)
 
 from .. import labels
 from ..errors import UsageError

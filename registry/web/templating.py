@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
 from markupsafe import Markup
-from urllib.parse import urlencode
 
 from .. import labels
 

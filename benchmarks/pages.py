@@ -1,0 +1,146 @@
+"""Render time of pages through the production server, with 1k and 100k entities in the store.
+
+1. Builds (or reuses, with ``--work DIR``) a store of synthetic data per size, as
+   ``benchmarks/named_queries.py`` does: N entities with ~3 offers each, N/50 opportunities,
+   N/20 actions, the demo programmes and the catalogue, through the validated import.
+2. Starts ``pes-registry serve`` on it (waitress, the production server) and waits until it
+   answers; the search index is brought up to date before the server listens, and the time that
+   takes is reported.
+3. From one client over one keep-alive connection, after a warm-up, requests in turn:
+   * an entity page ``/entity/syn-{n}`` (random n),
+   * a filtered list ``/entities?legalForm=fundacja&cityPart={part}`` (random city part),
+   * a search ``/search?q={word}`` (four lists at once, random word of a fixed set),
+   and reports p50 and p99 of the wall time per request (the whole answer read).
+
+Usage: ``python benchmarks/pages.py [--sizes 1000 100000] [--requests 300] [--work DIR]``;
+prints a Markdown table for benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from named_queries import BASE, build  # noqa: E402
+
+CITY_PARTS = ["bielany", "bydgoskie-przedmiescie", "chelminskie-przedmiescie", "jakubskie-przedmiescie",
+              "mokre", "na-skarpie", "podgorz", "rubinkowo", "stare-miasto", "wrzosy"]
+WORDS = ["catering", "sprzątanie", "szkolenia", "druk", "zieleni", "seniorów", "cateringu", "usługi"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, timeout: float = 3600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the server did not start")
+
+
+def measure(port: int, paths: list[str]) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Accept": "text/html"})
+        response = conn.getresponse()
+        body = response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+    conn.close()
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_size(work: Path, entities: int, requests: int, seed: int) -> dict[str, tuple[float, float]]:
+    path = work / f"pages-{entities}"
+    if not (path / "oxigraph").exists():
+        build(path, entities)
+    port = free_port()
+    env = dict(os.environ, REGISTRY_DATA=str(path), REGISTRY_BASE=BASE, REGISTRY_SPARQL_WORKERS="1")
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "registry.cli", "serve", "--port", str(port), "--threads", "4"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(port)
+        print(f"{entities}: server ready (search index current) in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+        rng = random.Random(seed)
+        kinds = {
+            "entity page": lambda: f"/entity/syn-{rng.randrange(entities)}",
+            "filtered list": lambda: f"/entities?legalForm=fundacja&cityPart={rng.choice(CITY_PARTS)}",
+            "search": lambda: f"/search?q={quote(rng.choice(WORDS))}",
+        }
+        out = {}
+        for name, make in kinds.items():
+            measure(port, [make() for _ in range(20)])  # warm-up
+            times = measure(port, [make() for _ in range(requests)])
+            out[name] = (statistics.median(times), pct(times, 99))
+            print(f"{entities} {name}: p50 {out[name][0]:.1f} ms, p99 {out[name][1]:.1f} ms", file=sys.stderr)
+        return out
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=None, help="keep the stores here (reused)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="pes-pages-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        results = {n: run_size(work, n, args.requests, args.seed) for n in args.sizes}
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    sizes = args.sizes
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+          f"Date: {dt.date.today().isoformat()}. {args.requests} requests per page kind, one client.\n")
+    head = " | ".join(f"{n:,} p50 / p99 (ms)".replace(",", " ") for n in sizes)
+    print(f"| page | {head} | ratio p50 {sizes[-1]:,}/{sizes[0]:,} |".replace(",", " "))
+    print("| --- |" + " ---: |" * (len(sizes) + 1))
+    for name in results[sizes[0]]:
+        cells = " | ".join(f"{results[n][name][0]:.1f} / {results[n][name][1]:.1f}" for n in sizes)
+        ratio = results[sizes[-1]][name][0] / results[sizes[0]][name][0]
+        print(f"| {name} | {cells} | {ratio:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
