@@ -267,8 +267,9 @@ def _computed_bitmaps(index: Index, spec: ListSpec, today: dt.date) -> dict[str,
 
 
 def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids: bool = False,
-             today: dt.date | None = None) -> ListResult:
-    """The page of a list asked for by ``params`` (and, with ``all_ids``, every match in order)."""
+             today: dt.date | None = None, with_facets: bool = True) -> ListResult:
+    """The page of a list asked for by ``params`` (and, with ``all_ids``, every match in order;
+    without ``with_facets``, no facet counts)."""
     index.ensure_current()
     today = today or dt.date.today()
     kind = spec.kind
@@ -301,7 +302,7 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
         result = result & bm
 
     facets = []
-    for facet in spec.facets:
+    for facet in spec.facets if with_facets else ():
         others = candidates
         for name, bm in filters.items():
             if name != facet.name:

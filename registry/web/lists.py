@@ -268,7 +268,7 @@ def opportunities_atom():
     except UsageError as e:
         abort(400, description=str(e))
     params.sort, params.page, params.per = "newest", 1, ATOM_ENTRIES
-    result = run_list(index(), spec, params, _lang())
+    result = run_list(index(), spec, params, _lang(), with_facets=False)
     lang = _lang()
     base = _base()
     linked = _linked(result.hits)
@@ -325,7 +325,7 @@ def search():
             except UsageError as e:
                 abort(400, description=str(e))
             params.per = 5
-            result = run_list(index(), spec, params, _lang())
+            result = run_list(index(), spec, params, _lang(), with_facets=False)
             groups.append((path, result, page_url("/" + path, params, per=None)))
     return render_template("search.html", q=q, groups=groups,
                            linked=_linked([h for _, r, _ in groups for h in r.hits]))
@@ -342,7 +342,39 @@ def home():
     idx.ensure_current()
     spec = LISTS["opportunities"]
     params = Params("", "newest", 1, 6, {"open": ["open"]})
-    newest = run_list(idx, spec, params, _lang())
+    newest = run_list(idx, spec, params, _lang(), with_facets=False)
     counts = {k: idx.count(k) for k in ("entity", "offer", "opportunity", "action", "programme", "unit")}
     return render_template("home.html", counts=counts, newest=newest, open_total=newest.total,
                            linked=_linked(newest.hits), today=dt.date.today().isoformat())
+
+
+def opportunity_matches(entity_iri: str) -> dict:
+    """For an entity page: the open calls that fit it (template global)."""
+    from ..listing import opportunities_for_entity
+
+    total, matches = opportunities_for_entity(index(), entity_iri)
+    return {"total": total, "matches": matches, "linked": _linked([m.hit for m in matches]),
+            "today": dt.date.today().isoformat()}
+
+
+def entity_matches(opportunity_iri: str) -> dict:
+    """For an opportunity page: the entities that could answer it (template global)."""
+    from ..listing import entities_for_opportunity
+
+    total, matches, reserved = entities_for_opportunity(index(), opportunity_iri)
+    hit = index().hit(opportunity_iri)
+    filters: list[tuple[str, str]] = []
+    if hit is not None:
+        values = index().facet_values_of(hit.id)
+        filters += [("cpvDivision", v) for v in sorted(values.get("cpvDivision", ()))]
+        if reserved:
+            filters.append(("art94", "1"))
+    return {"total": total, "matches": matches, "reserved": reserved,
+            "linked": _linked([m.hit for m in matches]), "today": dt.date.today().isoformat(),
+            "list_url": "/entities" + ("?" + urlencode(filters) if filters else "")}
+
+
+@bp.record_once
+def _globals(state) -> None:
+    state.app.jinja_env.globals.update(opportunity_matches=opportunity_matches,
+                                       entity_matches=entity_matches)
