@@ -108,6 +108,7 @@ def load(obj: Context, files: tuple[Path, ...], partial: bool, fmt: str | None, 
     sources, limit = _sources(files, obj.settings, fmt)
     store = obj.store()
     install(store)
+    index = _search_index(store)
     with _progress() as progress:
         try:
             report = ingest(store, sources, partial=partial, max_bytes=limit, progress=progress,
@@ -123,6 +124,7 @@ def load(obj: Context, files: tuple[Path, ...], partial: bool, fmt: str | None, 
         f"{s['created']} created, {s['replaced']} replaced, {s['unchanged']} unchanged, "
         f"{s['rejected']} rejected; {report.triples} triples written."
     )
+    _update_index(index)
     if s["rejected"]:
         sys.exit(1)
 
@@ -249,7 +251,9 @@ def demo(obj: Context, if_empty: bool) -> None:
     if if_empty and counts(store)["entities"] > 0:
         click.echo("The store already holds data; demo not loaded.")
         return
+    index = _search_index(store)
     report = load_demo(store, obj.settings)
+    _update_index(index)
     s = report.summary()
     c = counts(store)
     click.echo(f"Demo loaded: {s['created']} documents created, {s['replaced']} replaced, "
@@ -298,6 +302,20 @@ def serve(obj: Context, host: str, port: int, threads: int, workers: int | None)
                        channel_timeout=max(120, int(settings.sparql_timeout) + 30))
     finally:
         close_app(app)
+
+
+def _search_index(store):
+    """The store's search index, listening to the writes that follow."""
+    from .search import Index
+
+    return Index(store)
+
+
+def _update_index(index) -> None:
+    """Bring the search index up to date with the store (so `serve` starts at once)."""
+    click.echo("Updating the search index ...", err=True)
+    index.ensure_current()
+    index.close()
 
 
 class _progress:

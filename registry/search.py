@@ -447,6 +447,7 @@ class Index:
         self._local = threading.local()
         self._pending: set[str] = set()
         self._pending_version = 0
+        self._pending_from: int | None = None
         self._bitmaps: dict[str, dict[str, dict[str, BitMap]]] = {}
         self._kind: dict[str, BitMap] = {}
         self._orders: dict[tuple[str, str], np.ndarray] = {}
@@ -540,6 +541,8 @@ class Index:
     def changed(self, graphs: Iterable[str], removed: Iterable[str], version: int) -> None:
         """Called by the store after a committed write."""
         with self._lock:
+            if self._pending_from is None:
+                self._pending_from = version - 1  # each commit adds one to the version
             self._pending.update(graphs)
             self._pending.update(removed)
             self._pending_version = version
@@ -554,13 +557,15 @@ class Index:
         with self._lock:
             version = self.store.version()
             current = int(self._meta("version"))
-            if current != version and not (self._pending and self._pending_version == version
-                                           and current >= 0):
+            # The pending changes bring the index up to date only if they start where it is.
+            if current != version and not (self._pending_version == version
+                                           and self._pending_from == current):
                 self.rebuild()
                 return
             graphs = set(self._pending)
             graphs |= {self._graph_of(i) for i, until in self._until.items() if until <= today}
             self._pending.clear()
+            self._pending_from = None
             if graphs:
                 self._reindex(graphs, today, version)
             elif current != version:
@@ -613,6 +618,7 @@ class Index:
                 db.execute("ROLLBACK")
                 raise
             self._pending.clear()
+            self._pending_from = None
             self._version = str(version)
             self._load()
             log.info("search index rebuilt: %d rows at store version %d", n, version)

@@ -469,6 +469,9 @@ def restore(data_dir: Path, dump: Path, base: str, *, replace: bool = False) -> 
             live.rename(old)
         (staging / "oxigraph").rename(live)
         shutil.rmtree(old, ignore_errors=True)
+        # Indexes derived from the old store (the search index) describe other data, whatever
+        # version they carry: they are rebuilt from the restored store when next opened.
+        shutil.rmtree(data_dir / "search", ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count

@@ -389,3 +389,35 @@ def test_document_kinds_only(demo):
     assert index.count("offer") == int(offers)
     assert ox  # pyoxigraph is the store's engine
     index.close()
+
+
+def test_pending_changes_count_only_from_where_the_index_is(tmp_path):
+    """An index left behind by writes it did not see is rebuilt, even when it heard later ones."""
+    store = Store(tmp_path / "data", BASE)
+    install(store)
+    index = Index(store)
+    index.ensure_current()
+    index.close()
+    ingest(store, [source("units.ttl")])  # not seen
+    index = Index(store)  # listens from here on
+    ingest(store, [source("entity.ttl")])
+    index.ensure_current()
+    assert index.count("unit") >= 1 and index.count("entity") == 1
+    index.close()
+    store.close()
+
+
+def test_restore_drops_the_old_index(tmp_path):
+    from registry.store import restore
+
+    store = Store(tmp_path / "data", BASE)
+    install(store)
+    ingest(store, [source("units.ttl"), source("entity.ttl")])
+    index = Index(store)
+    index.ensure_current()
+    index.close()
+    dump = tmp_path / "dump.nq"
+    store.dump(dump)
+    store.close()
+    restore(tmp_path / "data", dump, BASE, replace=True)
+    assert not (tmp_path / "data" / "search").exists()
