@@ -5,9 +5,10 @@
 * ``GET /{kind}/{key}.{ext}``: the resource's document: its own graph (for an offer, its part of
   the entity's document), the labels of what it links to, and a description of the document
   itself that links back to the page (``foaf:primaryTopic``).
-* ``GET /{kind}/{key}``: the HTML page. This module gives every resource a generic page (every
-  property with labelled values, links to the data twins); the pages issue replaces it kind by
-  kind with dedicated ones.
+* ``GET /{kind}/{key}``: the HTML page: a dedicated page per kind (``views`` gathers its data,
+  ``{kind}.html`` shows it), or the generic page (every property with labelled values) for a
+  resource the dedicated page does not expect.
+* ``GET /programme``: the cooperation programmes, newest first, with the one in force.
 
 Documents are read in this process from the live store (fixed, trusted queries); ETags follow the
 store version.
@@ -18,9 +19,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
 
+from ..labels import href as term_href
 from ..namespaces import DOCUMENT_KINDS, KINDS, ONTOLOGY_GRAPH, PREFIXES
 from ..sparqlservice import OUTPUT_PREFIXES
 from ..store import graph_iri, resource_iri, valid_key
+from . import views
 from .http import GRAPH_FORMATS, content_type, negotiate, not_modified, prefers_html
 
 bp = Blueprint("resources", __name__)
@@ -134,9 +137,35 @@ def document(kind: str, key: str, ext: str):
     return response
 
 
+def _ctx() -> views.Ctx:
+    return views.Ctx(_store(), _base(), getattr(g, "lang", "pl"))
+
+
+def _twins() -> dict:
+    """The data twins of a page: formats and their media types, for links and ``rel=alternate``."""
+    return {"formats": list(RDF_FORMATS), "media": {k: dict(GRAPH_FORMATS)[k] for k in RDF_FORMATS}}
+
+
+@bp.get("/programme")
+def programmes():
+    return render_template("programmes.html", page=views.programmes(_ctx()))
+
+
 @bp.get("/<kind>/<key>")
 def page(kind: str, key: str):
     _check(kind, key)
+    graph = _document_graph(kind, key)
+    if graph is None:
+        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+    view = views.VIEWS.get(kind)
+    data = view(_ctx(), key, graph) if view else None
+    if data is None:  # something the dedicated page does not expect: show every property
+        return generic_page(kind, key)
+    return render_template(f"{kind}.html", page=data, **_twins())
+
+
+def generic_page(kind: str, key: str):
+    """Every property of the resource and of its fragments, with labelled values."""
     triples = document_triples(kind, key)
     if triples is None:
         abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
@@ -156,7 +185,7 @@ def page(kind: str, key: str):
     predicate_labels = _predicate_labels({p for props in [rows, *fragments.values()] for p in props}, lang)
     return render_template(
         "resource.html", kind=kind, key=key, iri=iri, title=title, rows=rows, fragments=fragments,
-        labels=labels, predicate_labels=predicate_labels, formats=list(RDF_FORMATS), media={k: dict(GRAPH_FORMATS)[k] for k in RDF_FORMATS},
+        labels=labels, predicate_labels=predicate_labels, **_twins(),
     )
 
 
@@ -196,9 +225,9 @@ def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
 
 def _value(term, labels: dict[str, str], base: str, lang: str) -> dict:
     if isinstance(term, ox.NamedNode):
-        href = term.value
-        if href.startswith(base + "/id/"):
-            href = href[len(base):].replace("/id/", "/", 1)
+        href = term_href(term.value, base)  # instances, concepts and ontology terms on this site
+        if not href.startswith("/") and not views.web_url(href):  # javascript:, data:, …: never linked
+            return {"kind": "literal", "text": labels.get(term.value, term.value), "lang": None}
         return {"kind": "iri", "text": labels.get(term.value, term.value), "href": href, "iri": term.value}
     if isinstance(term, ox.Literal):
         return {"kind": "literal", "text": term.value, "lang": term.language}
