@@ -424,3 +424,18 @@ def entities_for_opportunity(index: Index, opportunity_iri: str, *,
     wanted = {f: facets.get(f, set()) for f in ("cpv", "cpvDivision", "area")}
     total, matches = _rank(index, "entity", wanted, within, limit, "name")
     return total, matches, reserved
+
+
+def newest_with(index: Index, kind: str, facet: str, value: str, limit: int) -> tuple[list[Hit], int]:
+    """The newest ``limit`` resources of a kind with a facet value (e.g. the opportunities a unit
+    published), and how many there are: from the index, whatever the store's size."""
+    index.ensure_current()
+    ids = index.facet_bitmaps(kind, facet).get(value)
+    if not ids:
+        return [], 0
+    found = np.frombuffer(ids.to_array(), dtype=np.uint32).astype(np.int64)
+    ranks = index.order(kind, "newest")
+    inside = found < len(ranks)
+    keys = np.where(inside, ranks[np.where(inside, found, 0)], np.iinfo(np.int32).max)
+    chosen = found[np.lexsort((found, keys))][:limit]
+    return index.hits([int(i) for i in chosen]), len(found)

@@ -1138,30 +1138,18 @@ def action(ctx: Ctx, key: str, graph: str) -> dict | None:
 def _latest(
     ctx: Ctx, predicate: str, target: str, kind: str, date_property: str
 ) -> tuple[list, int]:
-    """Resources of ``kind`` that point to ``target`` by ``predicate``, newest first (by
-    ``date_property``): at most LIST_LIMIT of them, and how many there are."""
-    prefix = f"{ctx.base}/id/{kind}/"
-    found = []
-    for q in ctx.store.raw.quads_for_pattern(
-        None, ox.NamedNode(predicate), ox.NamedNode(target), None
-    ):
-        if not isinstance(q.subject, ox.NamedNode) or not q.subject.value.startswith(prefix):
-            continue
-        date = next(
-            (
-                o.value
-                for o in (
-                    x.object
-                    for x in ctx.store.raw.quads_for_pattern(
-                        q.subject, ox.NamedNode(date_property), None, q.graph_name
-                    )
-                )
-            ),
-            "",
-        )
-        found.append((date, q.subject.value, q.graph_name))
-    found.sort(reverse=True)
-    return found[:LIST_LIMIT], len(found)
+    """Resources of ``kind`` that point to ``target`` by ``predicate``, newest first: at most
+    LIST_LIMIT of them, and how many there are. Read from the search index (the opportunities a
+    unit published, the actions it took part in), so the cost does not grow with the store."""
+    from flask import current_app
+
+    from ..listing import newest_with
+
+    facet = {(str(DCT.publisher), "opportunity"): "publisher", (P + "cityUnit", "action"): "unit"}[
+        (predicate, kind)]
+    hits, total = newest_with(current_app.extensions["registry.search"], kind, facet,
+                              labels.local_name(target), LIST_LIMIT)
+    return [(None, h.iri, ox.NamedNode(graph_iri(ctx.base, kind, h.key))) for h in hits], total
 
 
 def unit(ctx: Ctx, key: str, graph: str) -> dict | None:
