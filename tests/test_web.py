@@ -43,3 +43,17 @@ def test_unknown_route_is_a_clean_404(client):
     assert answer.status_code == 404
     assert "Traceback" not in answer.get_data(as_text=True)
     assert client.get("/nope", headers={"Accept": "application/json"}).json["status"] == 404
+
+
+def test_unknown_pages_are_helpful_404s(client):
+    for path in ("/entity/no-such-cooperative", "/nothing-here", "/vocab/no-scheme/x"):
+        answer = client.get(path, headers={"Accept": "text/html"})
+        assert answer.status_code == 404
+        html = answer.get_data(as_text=True)
+        assert "Nie znaleziono" in html and 'action="/search"' in html and "Traceback" not in html
+        assert 'href="/offers"' in html and "<nav" in html  # the site's own layout
+    html = client.get("/entity/no-such-cooperative?lang=en").get_data(as_text=True)
+    assert "Not found" in html and 'value="no such cooperative"' in html
+    # data in the address is escaped
+    html = client.get("/entity/%3Cscript%3Ealert(1)%3C%2Fscript%3E").get_data(as_text=True)
+    assert "<script>alert(1)" not in html

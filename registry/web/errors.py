@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -29,5 +31,14 @@ def _answer(code: int, title: str, detail: str):
         return jsonify(error=title, detail=detail, status=code), code
     from markupsafe import escape
 
-    body = f"<!doctype html><html lang=\"pl\"><title>{code} {escape(title)}</title><main><h1>{code} {escape(title)}</h1><p>{escape(detail)}</p></main></html>"
+    try:
+        from flask import render_template
+
+        guess = ""
+        if code == 404:  # words of the address, as a first search
+            guess = " ".join(w for w in re.split(r"[^\w]+", request.path.rsplit("/", 1)[-1]) if not w.isdigit())[:100]
+        body = render_template("error.html", code=code, title=title, detail=detail, guess=guess)
+    except Exception:  # the error page itself must never fail
+        body = (f"<!doctype html><html lang=\"pl\"><title>{code} {escape(title)}</title><main><h1>{code} "
+                f"{escape(title)}</h1><p>{escape(detail)}</p></main></html>")
     return body, code, {"Content-Type": "text/html; charset=utf-8"}
