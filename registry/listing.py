@@ -274,11 +274,9 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
     today = today or dt.date.today()
     kind = spec.kind
     candidates = BitMap(index.kind_ids(kind))
-    scores = None
-    if params.q:
-        scores = index.text_matches(kind, params.q)
-        if scores is not None:
-            candidates &= BitMap(scores.keys())
+    found = index.text_search(kind, params.q) if params.q else None
+    if found is not None:
+        candidates = found[0]
     computed = _computed_bitmaps(index, spec, today)
 
     def bitmaps(facet: FacetSpec) -> dict[str, BitMap]:
@@ -335,14 +333,18 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
     total = len(ids)
     start = (params.page - 1) * params.per
     stop = min(total, start + params.per)
-    if params.sort == "relevance" and scores is None:  # a query without words
+    if params.sort == "relevance" and found is None:  # a query without words
         params.sort = spec.default_sort
-    if params.sort == "relevance" and scores is not None:
-        keys = -np.array([scores[int(i)] for i in ids], dtype=np.float64)
-    else:
-        ranks = index.order(kind, params.sort)
-        inside = ids < len(ranks)
-        keys = np.where(inside, ranks[np.where(inside, ids, 0)], np.iinfo(np.int32).max)
+    ranks = index.order(kind, "name" if params.sort == "relevance" else params.sort)
+    inside = ids < len(ranks)
+    keys = np.where(inside, ranks[np.where(inside, ids, 0)], np.iinfo(np.int32).max).astype(np.int64)
+    if params.sort == "relevance" and found is not None and total:
+        # Relevance: rows with more of the query's words in their name first, then by name.
+        in_name = np.zeros(total, dtype=np.int64)
+        for name_rows in found[1]:
+            hits = np.frombuffer((name_rows & result).to_array(), dtype=np.uint32).astype(np.int64)
+            in_name += np.isin(ids, hits, assume_unique=True)
+        keys = keys - in_name * (1 << 32)
     if all_ids:
         ordered = ids[np.lexsort((ids, keys))] if total else ids
         page_ids = ordered[start:stop]

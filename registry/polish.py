@@ -3,7 +3,7 @@
 Each word is indexed in three forms: as written (folded), its dictionary lemma (simplemma's Polish
 dictionary, which needs the diacritics), and a light stem of the folded word (common inflectional
 endings removed). A query word matches a document word when the query's folded form is a prefix
-of it, or their lemmas or stems are equal. So "catering" finds "cateringu", "sprzatania" finds
+of it (for query words of three letters or more), or their lemmas or stems are equal. So "catering" finds "cateringu", "sprzatania" finds
 "sprzątanie", and "szkoły" finds "szkoła" without matching "szkolenie".
 """
 
@@ -78,29 +78,36 @@ def _index_forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return ((folded, lem) if lem != folded else (folded,)), ((st, lem_stem) if lem_stem != st else (st,))
 
 
-def index_text(text: str) -> tuple[str, str]:
-    """Two columns for the full-text index: folded words with their lemmas, and stems."""
-    out_words: list[str] = []
-    out_stems: list[str] = []
+def index_terms(text: str) -> tuple[list[str], list[str]]:
+    """The terms a text is found by: its folded words with their lemmas, and their stems (each
+    list without repeats, in order)."""
+    out_words: dict[str, None] = {}
+    out_stems: dict[str, None] = {}
     for w in words(text):
         ws, ss = _index_forms(w)
-        out_words.extend(ws)
-        out_stems.extend(ss)
-    return " ".join(out_words), " ".join(out_stems)
+        for x in ws:
+            out_words[x] = None
+        for x in ss:
+            out_stems[x] = None
+    return list(out_words), list(out_stems)
 
 
 MAX_QUERY_WORDS = 12
 
 
-def match_expression(query: str, words_columns: str, stems_columns: str) -> str | None:
-    """An FTS5 MATCH expression for a user's query (every word must match), or None when the
-    query has no words. Only folded letters and digits reach the expression, quoted."""
-    parts = []
-    for w in words(query)[:MAX_QUERY_WORDS]:
-        folded, lem, st = _forms(w)
-        alternatives = [f'{{{words_columns}}} : "{folded}"*']
-        if lem != folded:
-            alternatives.append(f'{{{words_columns}}} : "{lem}"')
-        alternatives.append(f'{{{stems_columns}}} : "{st}"')
-        parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts) if parts else None
+def query_forms(query: str) -> list[tuple[str, str, str]]:
+    """(folded, lemma, stem) of each word of a query (at most 12 words)."""
+    return [_forms(w) for w in words(query)[:MAX_QUERY_WORDS]]
+
+
+def matches(query: str, text: str) -> bool:
+    """Whether a text matches a query as the search index matches it: every word of the query
+    is the beginning of a word of the text (folded), or shares its lemma or its stem."""
+    text_words, text_stems = index_terms(text)
+    stems = set(text_stems)
+    lemmas = set(text_words)
+    forms = query_forms(query)
+    return bool(forms) and all(
+        lemma in lemmas or stem in stems or any(w.startswith(folded) for w in text_words)
+        for folded, lemma, stem in forms
+    )

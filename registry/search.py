@@ -1,4 +1,4 @@
-"""The search index behind the lists: full text (SQLite FTS5) and facets (compressed bitmaps).
+"""The search index behind the lists: words and facets as compressed bitmaps, kept in SQLite.
 
 Every entity, offer, opportunity, action, unit and programme of the store has a row here, built
 from its document graph: what lists show, the words they are found by, the facet values they are
@@ -21,6 +21,7 @@ a precomputed sort order with numpy.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import logging
@@ -65,7 +66,17 @@ CLOSED_STATUSES = {"zamknieta", "rozstrzygnieta", "anulowana"}
 LIST_KINDS = ("entity", "offer", "opportunity", "action")
 INDEXED_KINDS = ("entity", "offer", "opportunity", "action", "unit", "programme")
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+# Term spaces: name words (folded words and lemmas), name stems, body words, body stems.
+TERM_SPACES = ("nw", "ns", "bw", "bs")
+MIN_PREFIX = 3  # shorter query words match whole words only
+MAX_PREFIX_TERMS = 500  # words a prefix may stand for
+
+
+def _terms(row: "Row") -> dict[str, list[str]]:
+    nw, ns = polish.index_terms(row.text_name)
+    bw, bs = polish.index_terms(row.text_body)
+    return {"nw": nw, "ns": ns, "bw": bw, "bs": bs}
 
 
 @dataclass
@@ -452,6 +463,8 @@ class Index:
         self._kind: dict[str, BitMap] = {}
         self._orders: dict[tuple[str, str], np.ndarray] = {}
         self._deadlines: dict[int, str] = {}
+        self._terms: dict[str, dict[str, BitMap]] = {space: {} for space in TERM_SPACES}
+        self._words: list[str] | None = None
         self._until: dict[int, str] = {}
         self._until_min: str | None = None
         self.generation = 0
@@ -486,7 +499,7 @@ class Index:
             v = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
             if v and v[0] == SCHEMA_VERSION:
                 return
-            for table in ("meta", "docs", "facets", "text"):
+            for table in ("meta", "docs", "facets", "text", "bitmaps"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
         db.executescript(
             """
@@ -494,14 +507,12 @@ class Index:
             CREATE TABLE docs (
               id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, iri TEXT NOT NULL,
               graph TEXT NOT NULL, name TEXT NOT NULL, names TEXT NOT NULL, sort_name TEXT NOT NULL,
-              sort_date TEXT NOT NULL, deadline TEXT NOT NULL, until TEXT NOT NULL, data TEXT NOT NULL);
+              sort_date TEXT NOT NULL, deadline TEXT NOT NULL, until TEXT NOT NULL, data TEXT NOT NULL,
+              facets TEXT NOT NULL, terms TEXT NOT NULL);
             CREATE UNIQUE INDEX docs_iri ON docs (iri);
             CREATE INDEX docs_graph ON docs (graph);
-            CREATE TABLE facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
-            CREATE INDEX facets_doc ON facets (doc);
-            CREATE VIRTUAL TABLE text USING fts5 (
-              name_words, name_stems, body_words, body_stems,
-              tokenize = 'unicode61 remove_diacritics 2', detail = 'column');
+            CREATE TABLE bitmaps (space TEXT NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,
+              PRIMARY KEY (space, key)) WITHOUT ROWID;
             """
         )
         db.execute("INSERT INTO meta VALUES ('schema', ?), ('version', '-1'), ('as_of', '')",
@@ -518,23 +529,75 @@ class Index:
         db = self._writer
         self._bitmaps = {k: defaultdict(dict) for k in INDEXED_KINDS}
         self._kind = {k: BitMap() for k in INDEXED_KINDS}
-        kinds: dict[int, str] = {}
+        self._terms = {space: {} for space in TERM_SPACES}
+        for space, key, data in db.execute("SELECT space, key, data FROM bitmaps"):
+            bm = BitMap.deserialize(data)
+            if space == "k":
+                self._kind[key] = bm
+            elif space.startswith("f:"):
+                _, kind, facet = space.split(":", 2)
+                self._bitmaps.setdefault(kind, defaultdict(dict))[facet][key] = bm
+            else:
+                self._terms[space][key] = bm
         self._deadlines, self._until = {}, {}
-        for i, kind, deadline, until in db.execute("SELECT id, kind, deadline, until FROM docs"):
-            kinds[i] = kind
-            self._kind[kind].add(i)
+        for i, deadline, until in db.execute(
+                "SELECT id, deadline, until FROM docs WHERE deadline != '' OR until != ''"):
             if deadline:
                 self._deadlines[i] = deadline
             if until:
                 self._until[i] = until
-        grouped: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-        for doc, facet, value in db.execute("SELECT doc, facet, value FROM facets"):
-            grouped[(kinds[doc], facet, value)].append(doc)
-        for (kind, facet, value), ids in grouped.items():
-            self._bitmaps[kind][facet][value] = BitMap(ids)
+        self._words = None
         self._orders.clear()
         self._until_min = None
         self.generation += 1
+
+    def _bitmap(self, space: str, key: str, create: bool = False) -> BitMap | None:
+        if space == "k":
+            table = self._kind
+        elif space.startswith("f:"):
+            _, kind, facet = space.split(":", 2)
+            table = self._bitmaps.setdefault(kind, defaultdict(dict))[facet]
+        else:
+            table = self._terms[space]
+        bm = table.get(key)
+        if bm is None and create:
+            bm = table[key] = BitMap()
+            if space == "nw" or space == "bw":
+                self._words = None
+        return bm
+
+    def _spaces_of(self, kind: str, facets: dict, terms: dict) -> Iterator[tuple[str, str]]:
+        yield "k", kind
+        for facet, values in facets.items():
+            for v in values:
+                yield f"f:{kind}:{facet}", v
+        for space, keys in terms.items():
+            for t in keys:
+                yield space, t
+
+    def _save_bitmaps(self, keys: Iterable[tuple[str, str]]) -> None:
+        db = self._writer
+        rows, gone = [], []
+        for space, key in keys:
+            bm = self._bitmap(space, key)
+            if bm:
+                rows.append((space, key, bm.serialize()))
+            else:
+                gone.append((space, key))
+                if bm is not None:  # empty: forget it
+                    self._forget(space, key)
+        db.executemany("INSERT OR REPLACE INTO bitmaps VALUES (?,?,?)", rows)
+        db.executemany("DELETE FROM bitmaps WHERE space=? AND key=?", gone)
+
+    def _forget(self, space: str, key: str) -> None:
+        if space == "k":
+            return
+        if space.startswith("f:"):
+            _, kind, facet = space.split(":", 2)
+            self._bitmaps.get(kind, {}).get(facet, {}).pop(key, None)
+        else:
+            self._terms[space].pop(key, None)
+            self._words = None
 
     # keeping up with the store
 
@@ -604,13 +667,20 @@ class Index:
             db = self._writer
             db.execute("BEGIN")
             try:
-                for table in ("docs", "facets", "text"):
+                for table in ("docs", "bitmaps"):
                     db.execute(f"DELETE FROM {table}")
+                grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
                 n = 0
                 for graph in self.document_graphs():
-                    n += self._insert(rows_of_graph(self.store, graph, today))
+                    for i, row, terms in self._insert_rows(rows_of_graph(self.store, graph, today)):
+                        for key in self._spaces_of(row.kind, row.facets, terms):
+                            grouped[key].append(i)
+                        n += 1
                     if progress:
                         progress(1)
+                db.executemany("INSERT INTO bitmaps VALUES (?,?,?)",
+                               ((space, key, BitMap(ids).serialize())
+                                for (space, key), ids in grouped.items()))
                 db.execute("UPDATE meta SET value=? WHERE name='version'", (str(version),))
                 db.execute("UPDATE meta SET value=? WHERE name='as_of'", (today,))
                 db.execute("COMMIT")
@@ -626,85 +696,54 @@ class Index:
 
     def _reindex(self, graphs: set[str], today: str, version: int) -> None:
         db = self._writer
-        old_ids = []
+        old = []
         for g in graphs:
-            old_ids += [r[0] for r in db.execute("SELECT id FROM docs WHERE graph=?", (g,))]
+            old += db.execute("SELECT id, kind, facets, terms FROM docs WHERE graph=?", (g,)).fetchall()
+        touched: set[tuple[str, str]] = set()
         db.execute("BEGIN")
         try:
-            self._delete(old_ids)
-            new_ids = []
+            for i, kind, facets, terms in old:
+                for space, key in self._spaces_of(kind, json.loads(facets), json.loads(terms)):
+                    bm = self._bitmap(space, key)
+                    if bm is not None:
+                        bm.discard(i)
+                    touched.add((space, key))
+                self._deadlines.pop(i, None)
+                self._until.pop(i, None)
+            db.executemany("DELETE FROM docs WHERE id=?", [(r[0],) for r in old])
             for g in sorted(graphs):
-                rows = rows_of_graph(self.store, g, today)
-                new_ids += self._insert_ids(rows)
+                for i, row, terms in self._insert_rows(rows_of_graph(self.store, g, today)):
+                    for space, key in self._spaces_of(row.kind, row.facets, terms):
+                        self._bitmap(space, key, create=True).add(i)
+                        touched.add((space, key))
+                    if row.deadline:
+                        self._deadlines[i] = row.deadline
+                    if row.until:
+                        self._until[i] = row.until
+            self._save_bitmaps(touched)
             db.execute("UPDATE meta SET value=? WHERE name='version'", (str(version),))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             self._load()
             raise
-        # bitmaps: remove the old ids, add the new ones
-        gone = BitMap(old_ids)
-        for kind_maps in self._bitmaps.values():
-            for values in kind_maps.values():
-                for bm in values.values():
-                    bm.difference_update(gone)
-        for bm in self._kind.values():
-            bm.difference_update(gone)
-        for i in old_ids:
-            self._deadlines.pop(i, None)
-            self._until.pop(i, None)
-        self._add_to_memory(new_ids)
         self._orders.clear()
         self._until_min = None
         self.generation += 1
 
-    def _add_to_memory(self, ids: list[int]) -> None:
-        if not ids:
-            return
+    def _insert_rows(self, rows: list[Row]) -> Iterator[tuple[int, Row, dict[str, list[str]]]]:
         db = self._writer
-        marks = ",".join("?" * len(ids))
-        kinds = {}
-        for i, kind, deadline, until in db.execute(
-                f"SELECT id, kind, deadline, until FROM docs WHERE id IN ({marks})", ids):
-            kinds[i] = kind
-            self._kind[kind].add(i)
-            if deadline:
-                self._deadlines[i] = deadline
-            if until:
-                self._until[i] = until
-        for doc, facet, value in db.execute(
-                f"SELECT doc, facet, value FROM facets WHERE doc IN ({marks})", ids):
-            self._bitmaps[kinds[doc]][facet].setdefault(value, BitMap()).add(doc)
-
-    def _delete(self, ids: list[int]) -> None:
-        db = self._writer
-        for i in ids:
-            db.execute("DELETE FROM docs WHERE id=?", (i,))
-            db.execute("DELETE FROM facets WHERE doc=?", (i,))
-            db.execute("DELETE FROM text WHERE rowid=?", (i,))
-
-    def _insert(self, rows: list[Row]) -> int:
-        return len(self._insert_ids(rows))
-
-    def _insert_ids(self, rows: list[Row]) -> list[int]:
-        db = self._writer
-        ids = []
         for r in rows:
+            terms = _terms(r)
             cur = db.execute(
                 "INSERT OR REPLACE INTO docs (kind, key, iri, graph, name, names, sort_name, sort_date,"
-                " deadline, until, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " deadline, until, data, facets, terms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (r.kind, r.key, r.iri, r.graph, r.name, json.dumps(r.names, ensure_ascii=False),
                  polish_sort_key(r.name), r.sort_date, r.deadline, r.until,
-                 json.dumps(r.data, ensure_ascii=False)))
-            i = cur.lastrowid
-            ids.append(i)
-            db.executemany("INSERT INTO facets VALUES (?,?,?)",
-                           [(i, f, v) for f, values in r.facets.items() for v in values])
-            nw, ns = polish.index_text(r.text_name)
-            bw, bs = polish.index_text(r.text_body)
-            db.execute("INSERT INTO text (rowid, name_words, name_stems, body_words, body_stems)"
-                       " VALUES (?,?,?,?,?)", (i, nw, ns, bw, bs))
-        return ids
+                 json.dumps(r.data, ensure_ascii=False),
+                 json.dumps({f: sorted(v) for f, v in r.facets.items() if v}, ensure_ascii=False),
+                 json.dumps(terms, ensure_ascii=False)))
+            yield cur.lastrowid, r, terms
 
     # reading
 
@@ -725,22 +764,51 @@ class Index:
     def facet_bitmaps(self, kind: str, facet: str) -> dict[str, BitMap]:
         return self._bitmaps.get(kind, {}).get(facet, {})
 
-    def text_matches(self, kind: str, query: str) -> dict[int, float] | None:
-        """Ids of a kind matching a text query, with their relevance (higher is better); None
-        when the query has no words."""
-        expression = polish.match_expression(query, "name_words body_words", "name_stems body_stems")
-        if expression is None:
+    def _word_list(self) -> list[str]:
+        words = self._words
+        if words is None:
+            words = self._words = sorted(set(self._terms["nw"]) | set(self._terms["bw"]))
+        return words
+
+    def _word_union(self, folded: str, lemma: str, stem: str) -> tuple[BitMap, BitMap]:
+        """Rows whose name, and whose body, have a word starting with ``folded``, or the lemma,
+        or the stem."""
+        keys = {lemma}
+        if len(folded) >= MIN_PREFIX:
+            words = self._word_list()
+            at = bisect.bisect_left(words, folded)
+            for w in words[at:at + MAX_PREFIX_TERMS]:
+                if not w.startswith(folded):
+                    break
+                keys.add(w)
+        else:
+            keys.add(folded)
+        name, body = BitMap(), BitMap()
+        nw, bw = self._terms["nw"], self._terms["bw"]
+        for k in keys:
+            if k in nw:
+                name |= nw[k]
+            if k in bw:
+                body |= bw[k]
+        if stem in self._terms["ns"]:
+            name |= self._terms["ns"][stem]
+        if stem in self._terms["bs"]:
+            body |= self._terms["bs"][stem]
+        return name, body
+
+    def text_search(self, kind: str, query: str) -> tuple[BitMap, list[BitMap]] | None:
+        """Rows of a kind matching every word of a query, and for each word the rows that have it
+        in their name (for relevance); None when the query has no words."""
+        forms = polish.query_forms(query)
+        if not forms:
             return None
-        db = self._reader()
-        try:
-            found = db.execute(
-                "SELECT rowid, bm25(text, 8.0, 8.0, 1.0, 1.0) FROM text WHERE text MATCH ?",
-                (expression,)).fetchall()
-        except sqlite3.OperationalError:  # nothing the user types should reach here; be safe
-            log.warning("full-text query failed: %r", expression)
-            return {}
-        ids = self.kind_ids(kind)
-        return {i: -score for i, score in found if i in ids}
+        matched = BitMap(self.kind_ids(kind))
+        in_name = []
+        for folded, lemma, stem in forms:
+            name, body = self._word_union(folded, lemma, stem)
+            matched &= name | body
+            in_name.append(name)
+        return matched, in_name
 
     def deadlines(self) -> dict[int, str]:
         return self._deadlines
@@ -779,11 +847,8 @@ class Index:
         return Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6])) if r else None
 
     def facet_values_of(self, doc_id: int) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
-        for facet, value in self._reader().execute(
-                "SELECT facet, value FROM facets WHERE doc=?", (doc_id,)):
-            out[facet].add(value)
-        return out
+        row = self._reader().execute("SELECT facets FROM docs WHERE id=?", (doc_id,)).fetchone()
+        return {f: set(v) for f, v in json.loads(row[0]).items()} if row else {}
 
     def close(self) -> None:
         try:
