@@ -295,6 +295,9 @@ def serve(obj: Context, host: str, port: int, threads: int, workers: int | None)
     app.extensions["registry.sparql"].pool.warm_up()
     click.echo("Bringing the search index up to date ...")
     app.extensions["registry.search"].ensure_current()
+    from .polish import lemma
+
+    lemma("gotowanie")  # loads the Polish dictionary now rather than on the first search
     click.echo(f"Serving on http://{host}:{port}/ (data: {settings.data_dir}; "
                f"{threads} threads, {settings.sparql_workers} query workers)")
     try:
