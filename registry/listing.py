@@ -235,9 +235,20 @@ def value_label(index: Index, facet: FacetSpec, value: str, lang: str) -> str:
 
 
 def _computed_bitmaps(index: Index, spec: ListSpec, today: dt.date) -> dict[str, dict[str, BitMap]]:
-    """Facets of opportunities that depend on the day: open or closed, and time to the deadline."""
+    """Facets of opportunities that depend on the day: open or closed, and time to the deadline
+    (computed once per day and index generation)."""
     if spec.kind != "opportunity":
         return {}
+    stamp = (index.generation, today)
+    cached = getattr(index, "_day_facets", None)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    computed = _compute_day_facets(index, today)
+    index._day_facets = (stamp, computed)
+    return computed
+
+
+def _compute_day_facets(index: Index, today: dt.date) -> dict[str, dict[str, BitMap]]:
     statuses = index.facet_bitmaps("opportunity", "status")
     closed = BitMap()
     for s in CLOSED_STATUSES:
