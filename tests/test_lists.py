@@ -415,3 +415,20 @@ def test_restore_drops_the_old_index(tmp_path):
     store.close()
     restore(tmp_path / "data", dump, BASE, replace=True)
     assert not (tmp_path / "data" / "search").exists()
+
+
+def test_every_list_page_embeds_its_results_as_json_ld(client):
+    import re as _re
+
+    html = client.get("/offers?q=catering").get_data(as_text=True)
+    blocks = _re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, _re.S)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert data["@type"] == "SearchResultsPage"
+    items = data["mainEntity"]["itemListElement"]
+    js = client.get("/offers.json?q=catering").json
+    assert [i["url"] for i in items] == [i["page"] for i in js["items"]]
+    for path in ("/sparql", "/api/queries", "/search?q=x"):
+        page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        found = _re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, _re.S)
+        assert found and json.loads(found[0])["@context"] == "https://schema.org", path

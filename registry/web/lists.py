@@ -374,7 +374,14 @@ def entity_matches(opportunity_iri: str) -> dict:
             "list_url": "/entities" + ("?" + urlencode(filters) if filters else "")}
 
 
+def list_items(hits: list[Hit], base: str, lang: str, start: int) -> list[dict]:
+    """schema.org ListItems of a page of hits (for the page's JSON-LD)."""
+    return [{"@type": "ListItem", "position": start + n + 1, "url": f"{base}/{h.kind}/{h.key}",
+             "name": h.names.get(lang) or h.name} for n, h in enumerate(hits)]
+
+
 @bp.record_once
 def _globals(state) -> None:
     state.app.jinja_env.globals.update(opportunity_matches=opportunity_matches,
                                        entity_matches=entity_matches)
+    state.app.jinja_env.filters["list_items"] = list_items
