@@ -352,9 +352,12 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
     if params.sort == "relevance" and found is not None and total:
         # Relevance: rows with more of the query's words in their name first, then by name.
         in_name = np.zeros(total, dtype=np.int64)
+        mask = np.zeros(int(ids[-1]) + 1, dtype=bool)
         for name_rows in found[1]:
-            hits = np.frombuffer((name_rows & result).to_array(), dtype=np.uint32).astype(np.int64)
-            in_name += np.isin(ids, hits, assume_unique=True)
+            hits = np.frombuffer((name_rows & result).to_array(), dtype=np.uint32)
+            mask[:] = False
+            mask[hits] = True
+            in_name += mask[ids]
         keys = keys - in_name * (1 << 32)
     if all_ids:
         ordered = ids[np.lexsort((ids, keys))] if total else ids
