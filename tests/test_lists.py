@@ -432,3 +432,18 @@ def test_every_list_page_embeds_its_results_as_json_ld(client):
         page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
         found = _re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, _re.S)
         assert found and json.loads(found[0])["@context"] == "https://schema.org", path
+
+
+def test_long_facets_show_ten_values_then_a_link_to_all(client):
+    page = client.get("/offers").get_data(as_text=True)
+    every = client.get("/offers.json").json["facets"]["cpv"]
+    assert len(every) > 10
+    assert page.count('name="cpv"') == 10
+    assert "more=cpv" in page
+    full = client.get("/offers?more=cpv").get_data(as_text=True)
+    assert full.count('name="cpv"') == len(every)
+    # a selected value beyond the first ten stays visible
+    rare = every[-1]["value"]
+    narrowed = client.get(f"/offers?cpv={rare}").get_data(as_text=True)
+    assert f'value="{rare}" id=' in narrowed
+    assert client.get("/offers?more=nonsense", headers={"Accept": "text/html"}).status_code == 400

@@ -34,6 +34,7 @@ from ..search import Hit, Index
 bp = Blueprint("lists", __name__)
 
 ATOM_ENTRIES = 50
+FACET_LIMIT = 10  # facet values shown before "show all"
 SEARCH_KINDS = ("offers", "entities", "opportunities", "actions")
 
 
@@ -52,11 +53,12 @@ def _lang() -> str:
 def page_url(path: str, params: Params, **changes) -> str:
     """The address of a list with some parameters changed (None removes one)."""
     args: list[tuple[str, str]] = []
-    values = {"q": params.q or None, "sort": params.sort, "page": params.page, "per": params.per}
+    values = {"q": params.q or None, "sort": params.sort, "page": params.page, "per": params.per,
+              "more": None}
     values.update(changes)
     if values.get("sort") in ("relevance",) and not values.get("q"):
         values["sort"] = None
-    for name in ("q", "sort", "per", "page"):
+    for name in ("q", "sort", "per", "page", "more"):
         v = values.get(name)
         if v is None or (name == "page" and v == 1) or (name == "per" and v == 20):
             continue
@@ -123,8 +125,11 @@ def list_page():
     if path == "entities":
         points = [{"lat": h.data["lat"], "lon": h.data["lon"], "name": h.names.get(lang) or h.name,
                    "href": f"/entity/{h.key}"} for h in result.hits if h.data.get("lat") is not None]
+    expand = request.args.get("more")
+    if expand is not None and expand not in {f.name for f in result.spec.facets}:
+        abort(400, description=f"more: the name of a facet of this list, not {expand!r}.")
     return render_template(
-        "list.html", r=result, path=path, params=params, url=lambda **c: page_url("/" + path, params, **c),
+        "list.html", r=result, path=path, params=params, expand=expand, facet_limit=FACET_LIMIT, url=lambda **c: page_url("/" + path, params, **c),
         without=_without, linked=_linked(result.hits), sorts=[(s, SORT_LABELS[s][0 if lang == "pl" else 1])
                                                               for s in result.spec.sorts if s != "relevance" or result.q],
         points=points, today=dt.date.today().isoformat(),
