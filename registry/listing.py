@@ -22,7 +22,7 @@ from .errors import UsageError
 from .labels import terms
 from .namespaces import VOCAB_BASE
 from .queries import concept_keys
-from .search import CLOSED_STATUSES, Hit, Index
+from .search import CHUNK, CLOSED_STATUSES, Hit, Index
 
 
 @dataclass(frozen=True)
@@ -340,41 +340,82 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
             values.sort(key=lambda fv: (-fv.count, fv.label.casefold()))
         facets.append(FacetResult(facet, facet.pl if lang == "pl" else facet.en, values, chosen))
 
-    ids = np.frombuffer(result.to_array(), dtype=np.uint32).astype(np.int64)
-    total = len(ids)
+    total = len(result)
     start = (params.page - 1) * params.per
     stop = min(total, start + params.per)
     if params.sort == "relevance" and found is None:  # a query without words
         params.sort = spec.default_sort
-    ranks = index.order(kind, "name" if params.sort == "relevance" else params.sort)
-    inside = ids < len(ranks)
-    keys = np.where(inside, ranks[np.where(inside, ids, 0)], np.iinfo(np.int32).max).astype(np.int64)
-    if params.sort == "relevance" and found is not None and total:
+    sort = "name" if params.sort == "relevance" else params.sort
+    if params.sort == "relevance" and found is not None:
         # Relevance: rows with more of the query's words in their name first, then by name.
-        in_name = np.zeros(total, dtype=np.int64)
-        mask = np.zeros(int(ids[-1]) + 1, dtype=bool)
-        for name_rows in found[1]:
-            hits = np.frombuffer((name_rows & result).to_array(), dtype=np.uint32)
-            mask[:] = False
-            mask[hits] = True
-            in_name += mask[ids]
-        keys = keys - in_name * (1 << 32)
+        tiers = _tiers(result, found[1])
+    else:
+        tiers = [result]
     if all_ids:
-        ordered = ids[np.lexsort((ids, keys))] if total else ids
+        ordered = np.array([i for tier in tiers for i in first_rows(index, kind, sort, tier, len(tier))],
+                           dtype=np.int64)
         page_ids = ordered[start:stop]
     else:
         ordered = None
-        if start >= total:
-            page_ids = ids[:0]
-        elif stop < total:
-            part = np.argpartition(keys, stop - 1)[:stop]
-            page_ids = part[np.lexsort((ids[part], keys[part]))][start:stop]
-            page_ids = ids[page_ids]
-        else:
-            page_ids = ids[np.lexsort((ids, keys))][start:stop]
+        page_ids = []
+        skip, want = start, max(0, stop - start)
+        for tier in tiers:
+            if want <= 0:
+                break
+            if len(tier) <= skip:
+                skip -= len(tier)
+                continue
+            got = first_rows(index, kind, sort, tier, skip + want)[skip:]
+            page_ids += got
+            want -= len(got)
+            skip = 0
     hits = index.hits([int(i) for i in page_ids])
     return ListResult(spec, params.q, params.sort, params.page, params.per, total, hits, facets,
                       params.filters, ordered)
+
+
+def _tiers(result: BitMap, in_name: list[BitMap]) -> list[BitMap]:
+    """The rows of ``result`` by how many of the query's words their name has, most first."""
+    levels = [result]
+    for name_rows in in_name:
+        new = [BitMap() for _ in range(len(levels) + 1)]
+        for j, level in enumerate(levels):
+            inside = level & name_rows
+            new[j + 1] |= inside
+            new[j] |= level - inside
+        levels = new
+    return [level for level in reversed(levels) if level]
+
+
+def first_rows(index: Index, kind: str, sort: str, rows: BitMap, n: int) -> list[int]:
+    """The first ``n`` ids of ``rows`` in a sort order. A small set is sorted; a large one is
+    met by walking the order a chunk at a time, so the cost depends on ``n``, not on the set."""
+    if n <= 0 or not rows:
+        return []
+    ranks = index.order(kind, sort)
+    seq, chunks = index.sequence(kind, sort)
+    if len(rows) <= 4 * CHUNK or len(rows) * 16 < len(seq):
+        ids = np.frombuffer(rows.to_array(), dtype=np.uint32).astype(np.int64)
+        inside = ids < len(ranks)
+        keys = np.where(inside, ranks[np.where(inside, ids, 0)], np.iinfo(np.int32).max)
+        if n < len(ids):
+            part = np.argpartition(keys, n - 1)[:n]
+            ids, keys = ids[part], keys[part]
+        return ids[np.lexsort((ids, keys))][:n].tolist()
+    out: list[int] = []
+    seen = 0
+    for chunk in chunks:
+        found = chunk & rows
+        if found:
+            sel = np.frombuffer(found.to_array(), dtype=np.uint32).astype(np.int64)
+            sel = sel[np.argsort(ranks[sel], kind="stable")]
+            out += sel[: n - len(out)].tolist()
+            seen += len(found)
+            if len(out) >= n:
+                return out
+    if seen < len(rows):  # rows indexed after this order was made: last, by id
+        out += list((rows - BitMap(out)))[: n - len(out)] if len(out) < n else []
+    return out
 
 
 @dataclass

@@ -69,6 +69,7 @@ INDEXED_KINDS = ("entity", "offer", "opportunity", "action", "unit", "programme"
 SCHEMA_VERSION = "3"
 # Term spaces: name words (folded words and lemmas), name stems, body words, body stems.
 TERM_SPACES = ("nw", "ns", "bw", "bs")
+CHUNK = 4096  # ids per bitmap of a sort order
 MIN_PREFIX = 3  # shorter query words match whole words only
 MAX_PREFIX_TERMS = 500  # words a prefix may stand for
 
@@ -816,19 +817,32 @@ class Index:
     def order(self, kind: str, sort: str) -> np.ndarray:
         """Rank of each id (array indexed by id) in a sort order of a kind: name, newest,
         oldest, deadline (soonest first, none last)."""
+        return self._order(kind, sort)[0]
+
+    def sequence(self, kind: str, sort: str) -> tuple[np.ndarray, list[BitMap]]:
+        """The ids of a kind in a sort order, and the same cut into bitmaps of CHUNK ids each
+        (so the first rows of a large set in that order are found a chunk at a time)."""
+        _, seq, chunks = self._order(kind, sort)
+        return seq, chunks
+
+    def _order(self, kind: str, sort: str) -> tuple[np.ndarray, np.ndarray, list[BitMap]]:
         cached = self._orders.get((kind, sort))
         if cached is not None:
             return cached
+        generation = self.generation
         column = {"name": "sort_name, id", "newest": "sort_date DESC, sort_name, id",
                   "oldest": "CASE sort_date WHEN '' THEN 1 ELSE 0 END, sort_date, sort_name, id",
                   "deadline": "CASE deadline WHEN '' THEN 1 ELSE 0 END, deadline, sort_name, id"}[sort]
-        ids = [r[0] for r in self._reader().execute(
-            f"SELECT id FROM docs WHERE kind=? ORDER BY {column}", (kind,))]
-        size = (max(ids) + 1) if ids else 1
+        seq = np.array([r[0] for r in self._reader().execute(
+            f"SELECT id FROM docs WHERE kind=? ORDER BY {column}", (kind,))], dtype=np.int64)
+        size = (int(seq.max()) + 1) if len(seq) else 1
         ranks = np.full(size, np.iinfo(np.int32).max, dtype=np.int32)
-        ranks[np.array(ids, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-        self._orders[(kind, sort)] = ranks
-        return ranks
+        ranks[seq] = np.arange(len(seq), dtype=np.int32)
+        chunks = [BitMap(seq[i:i + CHUNK].tolist()) for i in range(0, len(seq), CHUNK)]
+        entry = (ranks, seq, chunks)
+        if generation == self.generation:  # not made from rows a write has since changed
+            self._orders[(kind, sort)] = entry
+        return entry
 
     def hits(self, ids: list[int]) -> list[Hit]:
         if not ids:

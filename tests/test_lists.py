@@ -447,3 +447,28 @@ def test_long_facets_show_ten_values_then_a_link_to_all(client):
     narrowed = client.get(f"/offers?cpv={rare}").get_data(as_text=True)
     assert f'value="{rare}" id=' in narrowed
     assert client.get("/offers?more=nonsense", headers={"Accept": "text/html"}).status_code == 400
+
+
+def test_first_rows_agrees_with_a_full_sort_for_any_set(demo, monkeypatch):
+    """Large sets are met by walking the sort order chunk by chunk: same answer as sorting."""
+    import random
+
+    from pyroaring import BitMap
+
+    import registry.listing as listing
+    import registry.search as search
+
+    monkeypatch.setattr(search, "CHUNK", 3)
+    monkeypatch.setattr(listing, "CHUNK", 3)
+    index = Index(demo)
+    index.ensure_current()
+    rng = random.Random(1)
+    for kind, sort in (("offer", "name"), ("entity", "newest"), ("opportunity", "deadline")):
+        every = list(index.kind_ids(kind))
+        ranks = index.order(kind, sort)
+        for size in (1, 5, len(every) // 2, len(every)):
+            rows = BitMap(rng.sample(every, size))
+            expected = sorted(rows, key=lambda i: (int(ranks[i]), i))
+            for n in (1, 7, size):
+                assert listing.first_rows(index, kind, sort, rows, n) == expected[:n], (kind, sort, size, n)
+    index.close()
