@@ -7,7 +7,8 @@
    for a running server), then starts ``pes-registry serve`` on it (waitress, the production server) and waits until it
    answers; the search index is brought up to date before the server listens, and the time that
    takes is reported.
-3. From one client over one keep-alive connection, after a warm-up, requests in turn:
+3. With every size's server running, from one client over one keep-alive connection per server,
+   after a warm-up, requests alternate between the sizes (so a busy machine slows all alike):
    * an entity page ``/entity/syn-{n}`` (random n),
    * a filtered list ``/entities?legalForm=fundacja&cityPart={part}`` (random city part),
    * a search ``/search?q={word}`` (four lists at once, random word of a fixed set),
@@ -62,19 +63,15 @@ def wait_ready(port: int, timeout: float = 3600) -> None:
     raise RuntimeError("the server did not start")
 
 
-def measure(port: int, paths: list[str]) -> list[float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    times = []
-    for path in paths:
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"Accept": "text/html"})
-        response = conn.getresponse()
-        body = response.read()
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status != 200:
-            raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
-    conn.close()
-    return times
+def timed(conn: http.client.HTTPConnection, path: str) -> float:
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Accept": "text/html"})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+    return elapsed
 
 
 def pct(values: list[float], p: float) -> float:
@@ -82,12 +79,12 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run_size(work: Path, entities: int, requests: int, seed: int) -> dict[str, tuple[float, float]]:
+def start_server(work: Path, entities: int) -> tuple[subprocess.Popen, int]:
     path = work / f"pages-{entities}"
     if not (path / "oxigraph").exists():
         build(path, entities)
     # The operating system's file cache holds a running server's store: read it once, so that
-    # both sizes are measured warm (the 100k store is about 3 GB; the machine has room for it).
+    # every size is measured warm (the 100k store is about 3 GB; the machine has room for it).
     for file in sorted((path / "oxigraph").iterdir()):
         with file.open("rb") as f:
             while f.read(1 << 22):
@@ -98,29 +95,51 @@ def run_size(work: Path, entities: int, requests: int, seed: int) -> dict[str, t
     server = subprocess.Popen(
         [sys.executable, "-m", "registry.cli", "serve", "--port", str(port), "--threads", "4"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(port)
+    print(f"{entities}: server ready (search index current) in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    return server, port
+
+
+def page_kinds(entities: int, rng: random.Random) -> dict:
+    return {
+        "entity page": lambda: f"/entity/syn-{rng.randrange(1, entities + 1)}",
+        "filtered list": lambda: f"/entities?legalForm=fundacja&cityPart={rng.choice(CITY_PARTS)}",
+        "search": lambda: f"/search?q={quote(rng.choice(WORDS))}",
+    }
+
+
+def run(work: Path, sizes: list[int], requests: int, seed: int) -> dict[int, dict[str, tuple[float, float]]]:
+    """Every size's server runs at once; requests alternate between them, so that whatever else
+    the machine does slows every size alike."""
+    servers = {}
     try:
-        wait_ready(port)
-        print(f"{entities}: server ready (search index current) in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
-        rng = random.Random(seed)
-        kinds = {
-            "entity page": lambda: f"/entity/syn-{rng.randrange(1, entities + 1)}",
-            "filtered list": lambda: f"/entities?legalForm=fundacja&cityPart={rng.choice(CITY_PARTS)}",
-            "search": lambda: f"/search?q={quote(rng.choice(WORDS))}",
-        }
-        out = {}
-        for name, make in kinds.items():
-            measure(port, [make() for _ in range(50)])  # warm-up
-            times = measure(port, [make() for _ in range(requests)])
-            out[name] = (statistics.median(times), pct(times, 99))
-            print(f"{entities} {name}: p50 {out[name][0]:.1f} ms, p99 {out[name][1]:.1f} ms", file=sys.stderr)
+        for n in sizes:
+            servers[n] = start_server(work, n)
+        conns = {n: http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                 for n, (_, port) in servers.items()}
+        rngs = {n: random.Random(seed) for n in sizes}
+        kinds = {n: page_kinds(n, rngs[n]) for n in sizes}
+        out: dict[int, dict[str, tuple[float, float]]] = {n: {} for n in sizes}
+        for name in kinds[sizes[0]]:
+            times: dict[int, list[float]] = {n: [] for n in sizes}
+            for i in range(50 + requests):  # the first 50 warm up
+                for n in sizes:
+                    t = timed(conns[n], kinds[n][name]())
+                    if i >= 50:
+                        times[n].append(t)
+            for n in sizes:
+                out[n][name] = (statistics.median(times[n]), pct(times[n], 99))
+                print(f"{n} {name}: p50 {out[n][name][0]:.1f} ms, p99 {out[n][name][1]:.1f} ms",
+                      file=sys.stderr)
         return out
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server, _ in servers.values():
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def main() -> None:
@@ -133,13 +152,14 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="pes-pages-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results = {n: run_size(work, n, args.requests, args.seed) for n in args.sizes}
+        results = run(work, args.sizes, args.requests, args.seed)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     sizes = args.sizes
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-          f"Date: {dt.date.today().isoformat()}. {args.requests} requests per page kind, one client.\n")
+          f"Date: {dt.date.today().isoformat()}. {args.requests} requests per page kind and size, "
+          "alternating between the sizes, one client.\n")
     head = " | ".join(f"{n:,} p50 / p99 (ms)".replace(",", " ") for n in sizes)
     print(f"| page | {head} | ratio p50 {sizes[-1]:,}/{sizes[0]:,} |".replace(",", " "))
     print("| --- |" + " ---: |" * (len(sizes) + 1))
