@@ -10,8 +10,12 @@
 3. With every size's server running, from one client over one keep-alive connection per server,
    after a warm-up, requests alternate between the sizes (so a busy machine slows all alike):
    * an entity page ``/entity/syn-{n}`` (random n),
-   * a filtered list ``/entities?legalForm=fundacja&cityPart={part}`` (random city part),
-   * a search ``/search?q={word}`` (four lists at once, random word of a fixed set),
+   * a filtered list ``/entities?legalForm={form}&page={1..3}`` (one of the three commonest
+     forms, so every size shows full pages of 20),
+   * a search ``/offers?q={word}`` (full text with every facet counted; a word of a fixed set
+     that fills the first page at every size),
+   * the search across kinds ``/search?q={word}`` (four lists of five; the smaller store fills
+     fewer of their rows, so its pages are smaller),
    and reports p50 and p99 of the wall time per request (the whole answer read).
 
 Usage: ``python benchmarks/pages.py [--sizes 1000 100000] [--requests 300] [--work DIR]``;
@@ -39,9 +43,12 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from named_queries import BASE, build  # noqa: E402
 
-CITY_PARTS = ["bielany", "bydgoskie-przedmiescie", "chelminskie-przedmiescie", "jakubskie-przedmiescie",
-              "mokre", "na-skarpie", "podgorz", "rubinkowo", "stare-miasto", "wrzosy"]
-WORDS = ["catering", "sprzątanie", "szkolenia", "druk", "zieleni", "seniorów", "cateringu", "usługi"]
+# The three commonest legal forms of the synthetic data: every size fills three pages of 20 with
+# each, so the pages compared have the same shape (a list with fewer rows is cheaper to render).
+FORMS = ["stowarzyszenie", "fundacja", "spoldzielnia-socjalna"]
+# Words that find at least 20 offers at every size (full pages), inflected and unaccented too.
+WORDS = ["catering", "cateringu", "sprzątanie", "sprzatania", "szkolenia", "druk", "zieleni",
+         "posiłków", "ogrodów", "warsztaty"]
 
 
 def free_port() -> int:
@@ -104,8 +111,9 @@ def start_server(work: Path, entities: int) -> tuple[subprocess.Popen, int]:
 def page_kinds(entities: int, rng: random.Random) -> dict:
     return {
         "entity page": lambda: f"/entity/syn-{rng.randrange(1, entities + 1)}",
-        "filtered list": lambda: f"/entities?legalForm=fundacja&cityPart={rng.choice(CITY_PARTS)}",
-        "search": lambda: f"/search?q={quote(rng.choice(WORDS))}",
+        "filtered list": lambda: f"/entities?legalForm={rng.choice(FORMS)}&page={rng.randrange(1, 4)}",
+        "search": lambda: f"/offers?q={quote(rng.choice(WORDS))}",
+        "search across kinds": lambda: f"/search?q={quote(rng.choice(WORDS))}",
     }
 
 
