@@ -457,6 +457,7 @@ class Index:
         self.path = path
         self._lock = threading.RLock()
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
         self._pending: set[str] = set()
         self._pending_version = 0
         self._pending_from: int | None = None
@@ -754,6 +755,8 @@ class Index:
             db = sqlite3.connect(self.path, check_same_thread=False)
             db.execute("PRAGMA query_only=1")
             self._local.db = db
+            with self._lock:
+                self._readers.append(db)
         return db
 
     def kind_ids(self, kind: str) -> BitMap:
@@ -869,6 +872,10 @@ class Index:
             self.store.listeners.remove(self.changed)
         except ValueError:
             pass
+        with self._lock:
+            for db in self._readers:
+                db.close()
+            self._readers.clear()
         self._writer.close()
 
 
