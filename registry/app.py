@@ -23,7 +23,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     from .search import Index
     from .sparqlservice import QueryService
-    from .web import api, errors, http, i18n, lists, pages, resources, sparql, templating, vocab
+    from .web import (
+        api,
+        changes,
+        errors,
+        http,
+        i18n,
+        lists,
+        pages,
+        resources,
+        sparql,
+        templating,
+        vocab,
+    )
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     app.extensions["registry.search"] = Index(app.extensions["registry.store"])
@@ -33,6 +45,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     http.init_cors(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(lists.bp)
+    app.register_blueprint(changes.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(resources.bp)

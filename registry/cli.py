@@ -238,6 +238,29 @@ def stats(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("documents", nargs=-1, required=True)
+@click.option("--reason", default=None, help="Why the documents are withdrawn (recorded in the provenance).")
+@click.pass_obj
+def withdraw(obj: Context, documents: tuple[str, ...], reason: str | None) -> None:
+    """Withdraw DOCUMENTS (kind/key, e.g. entity/fundacja-x) in one write; the change feed lists them."""
+    from .ingest import publisher_iri
+    from .ingest import withdraw as do_withdraw
+
+    pairs = []
+    for text in documents:
+        kind, _, key = text.strip("/").partition("/")
+        if not key:
+            raise UsageError(f"{text}: write kind/key, e.g. entity/fundacja-x")
+        pairs.append((kind, key))
+    store = obj.store()
+    index = _search_index(store)
+    version = do_withdraw(store, pairs, agent=publisher_iri(obj.settings.base, obj.settings.publisher),
+                          reason=reason)
+    click.echo(f"{len(pairs)} document(s) withdrawn; store version {version}.")
+    _update_index(index)
+
+
+@cli.command()
 @click.option("--if-empty", is_flag=True, help="Load only if the store holds no documents yet.")
 @click.pass_obj
 def demo(obj: Context, if_empty: bool) -> None:

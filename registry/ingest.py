@@ -979,3 +979,54 @@ def _provenance(base: str, activity: str, sources: Sequence[Source], graphs: Ite
 def publisher_iri(base: str, key: str) -> str:
     """IRI of the organisation recorded as responsible for writes."""
     return resource_iri(base, "unit", key)
+
+
+def withdraw(store: Store, resources: Sequence[tuple[str, str]], *, agent: str | None = None,
+             reason: str | None = None, now: dt.datetime | None = None) -> int:
+    """Withdraw documents (``(kind, key)`` of entities, opportunities, actions, programmes or
+    units) in one atomic write: their graphs are removed and the provenance graph records the
+    withdrawal (``prov:invalidated``), so the change feed lists them. A document that others
+    still link to is not withdrawn (``UsageError`` naming them); nothing is then changed.
+    Returns the new store version."""
+    base = store.base
+    graphs = []
+    for kind, key in resources:
+        if kind not in DOCUMENT_KINDS or not valid_key(key):
+            raise UsageError(f"{kind}/{key}: not a document of this registry")
+        graph = graph_iri(base, kind, key)
+        if not store.has_graph(graph):
+            raise UsageError(f"{kind}/{key}: no such document")
+        graphs.append(graph)
+    leaving = set(graphs)
+    linked = []
+    for kind, key in resources:
+        iri = ox.NamedNode(resource_iri(base, kind, key))
+        for q in store.raw.quads_for_pattern(None, None, iri, None):
+            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            if g.startswith(base + "/") and g not in leaving and g != provenance_graph(base):
+                linked.append(f"{g[len(base) + 1:]} → {kind}/{key}")
+    if linked:
+        raise UsageError("still linked from other documents: " + ", ".join(sorted(set(linked))[:10]))
+    stamp = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    activity = f"{provenance_graph(base)}#withdrawal-{uuid.uuid4()}"
+    g = ox.NamedNode(provenance_graph(base))
+    a = ox.NamedNode(activity)
+    when = ox.Literal(stamp.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
+    write = Write(removed=leaving)
+    write.marker = activity
+    write.provenance = [
+        ox.Quad(a, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Activity)), g),
+        ox.Quad(a, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PES.Withdrawal)), g),
+        ox.Quad(a, ox.NamedNode(str(PROV.startedAtTime)), when, g),
+        ox.Quad(a, ox.NamedNode(str(PROV.endedAtTime)), when, g),
+    ]
+    if agent:
+        write.provenance.append(ox.Quad(a, ox.NamedNode(str(PROV.wasAssociatedWith)), ox.NamedNode(agent), g))
+    if reason:
+        write.provenance.append(ox.Quad(a, ox.NamedNode(str(DCT.description)),
+                                        ox.Literal(reason), g))
+    for graph in graphs:
+        gn = ox.NamedNode(graph)
+        write.generated += [ox.Quad(a, ox.NamedNode(str(PROV.invalidated)), gn, g),
+                            ox.Quad(gn, ox.NamedNode(str(PROV.wasInvalidatedBy)), a, g)]
+    return store.commit(write)

@@ -16,9 +16,14 @@ store version.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
+from werkzeug.http import http_date, parse_date
 
+from ..changes import last_modified
 from ..labels import href as term_href
 from ..namespaces import DOCUMENT_KINDS, KINDS, ONTOLOGY_GRAPH, PREFIXES
 from ..sparqlservice import OUTPUT_PREFIXES
@@ -96,10 +101,6 @@ def document_triples(kind: str, key: str) -> list[ox.Triple] | None:
     return triples
 
 
-def _etag(kind: str, key: str, fmt: str) -> str:
-    return f'"{_store().version()}-{kind}-{key}-{fmt}"'
-
-
 @bp.get("/id/<kind>/<key>")
 def dereference(kind: str, key: str):
     _check(kind, key)
@@ -123,18 +124,36 @@ def document(kind: str, key: str, ext: str):
     _check(kind, key)
     if ext not in RDF_FORMATS:
         abort(404, description=f"Documents are served as .ttl, .jsonld, .nt or .rdf, not .{ext}.")
-    etag = _etag(kind, key, ext)
-    if not_modified(etag):
-        return Response(status=304, headers={"ETag": etag})
     triples = document_triples(kind, key)
     if triples is None:
         abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
     prefixes = dict(OUTPUT_PREFIXES, id=f"{_base()}/id/") if ext in ("ttl", "rdf") else None
     body = ox.serialize(triples, format=RDF_FORMATS[ext], prefixes=prefixes)
+    # The ETag follows the content (a write elsewhere leaves it alone, so harvesters re-fetch
+    # only what changed); Last-Modified is the document's last write, from the provenance.
+    etag = f'"{hashlib.sha1(body).hexdigest()}"'
+    modified = last_modified(_store(), _document_graph(kind, key) or "")
+    headers = {"ETag": etag, "Link": f'</{kind}/{key}>; rel="alternate"; type="text/html"'}
+    if modified:
+        headers["Last-Modified"] = http_date(dt.datetime.fromisoformat(modified.replace("Z", "+00:00")))
+    if not_modified(etag) or (modified and "If-None-Match" not in request.headers
+                              and _not_modified_since(modified)):
+        return Response(status=304, headers=headers)
     response = Response(body, content_type=content_type(ext))
-    response.headers["ETag"] = etag
-    response.headers["Link"] = f'</{kind}/{key}>; rel="alternate"; type="text/html"'
+    response.headers.update(headers)
     return response
+
+
+def _not_modified_since(modified: str) -> bool:
+    """True when If-Modified-Since is at or after the document's last write."""
+    header = request.headers.get("If-Modified-Since")
+    if not header:
+        return False
+    since = parse_date(header)
+    if since is None:
+        return False
+    moment = dt.datetime.fromisoformat(modified.replace("Z", "+00:00")).replace(microsecond=0)
+    return moment <= since
 
 
 def _ctx() -> views.Ctx:
