@@ -238,6 +238,35 @@ def stats(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("catalog_url")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each download.")
+@click.option("--lang", type=click.Choice(["pl", "en"]), default="en", help="Language of messages.")
+@click.pass_obj
+def harvest(obj: Context, catalog_url: str, timeout: float, lang: str) -> None:
+    """Harvest another registry through its DCAT catalogue at CATALOG_URL: its valid documents are
+    stored (attributed to that source), the rest reported; a re-harvest replaces only that source's
+    part."""
+    from .harvest import harvest as do_harvest
+    from .ingest import publisher_iri
+    from .system import install
+
+    store = obj.store()
+    install(store)
+    index = _search_index(store)
+    report = do_harvest(store, catalog_url, agent=publisher_iri(obj.settings.base, obj.settings.publisher),
+                        timeout=timeout, max_bytes=obj.settings.max_upload_bytes)
+    if report.ingest is not None:
+        _print_report(report.ingest, lang=lang, verbose=False)
+    s = report.summary()
+    click.echo(f"Harvested {report.source_base} ({', '.join(report.downloads)}): {s.get('created', 0)} created, "
+               f"{s.get('replaced', 0)} replaced, {s.get('unchanged', 0)} unchanged, {s.get('rejected', 0)} "
+               f"rejected, {s['withdrawn']} withdrawn.")
+    _update_index(index)
+    if s.get("rejected"):
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("documents", nargs=-1, required=True)
 @click.option("--reason", default=None, help="Why the documents are withdrawn (recorded in the provenance).")
 @click.pass_obj

@@ -638,14 +638,19 @@ def ingest(
     validator: Validator | None = None,
     progress: Callable[[int], None] | None = None,
     now: dt.datetime | None = None,
+    documents_base: str | None = None,
 ) -> IngestReport:
     """Validate and store the documents of ``sources`` in one atomic write.
 
     By default a single rejected document rejects the whole batch (ValidationFailed, nothing
     written). With ``partial`` the valid documents are written and the rest reported. With
     ``dry_run`` nothing is written either way (validation only).
+
+    ``documents_base`` is the base of the documents' IRIs when they are not this registry's (a
+    harvest of another registry): their graphs are then named after that registry's document
+    addresses, so they never meet local data; the provenance stays in this registry's graph.
     """
-    base = store.base
+    base = documents_base or store.base
     splitter = Splitter(base)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     modified = ox.Literal(stamp.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
@@ -678,9 +683,9 @@ def ingest(
         graphs = write.names()
         if dry_run or not graphs:
             return report
-        activity = f"{provenance_graph(base)}#ingest-{uuid.uuid4()}"
+        activity = f"{provenance_graph(store.base)}#ingest-{uuid.uuid4()}"
         write.marker = activity
-        write.provenance, write.generated = _provenance(base, activity, sources, graphs, stamp, agent)
+        write.provenance, write.generated = _provenance(store.base, activity, sources, graphs, stamp, agent)
         report.version = store.commit(write)
         report.activity = activity
         return report
@@ -764,7 +769,7 @@ class _Run:
         if planned.offers_only:
             doc = Document(iri=planned.iri, kind=planned.kind, key=planned.key, source=planned.source,
                            triples=list(ox.parse(data, ox.RdfFormat.N_TRIPLES)), offers_only=True)
-            _merge_offers_into_stored(self.store, doc, report)
+            _merge_offers_into_stored(self.store, doc, report, self.splitter.base)
             _stamp_modified(doc, self.modified)
             data = ox.serialize(doc.triples, format=ox.RdfFormat.N_TRIPLES) or b""
             triples, links = len(doc.triples), _links_of(doc.triples)
@@ -774,7 +779,7 @@ class _Run:
             triples += 1
         validate = not report.rejected
         self.check_links(planned.iri, links, report)
-        g = graph_iri(self.store.base, planned.kind, planned.key)
+        g = graph_iri(self.splitter.base, planned.kind, planned.key)
         results = self.validated.get(g, []) if validate and self.guess.validated(planned) else None
         exists = same = False
         if not self.failed:
@@ -843,7 +848,7 @@ class _Run:
                 continue
             known = self.known.get(target)
             if known is None:
-                known = self.known[target] = self.store.has_graph(graph_iri(self.store.base, *parsed))
+                known = self.known[target] = self.store.has_graph(graph_iri(self.splitter.base, *parsed))
             if not known:
                 report.errors.append((
                     f"{_short(predicate)} wskazuje <{target}>, którego nie ma w rejestrze.",
@@ -868,7 +873,7 @@ class _Run:
                     if target not in rejected:
                         continue
                     parsed = self.splitter.parse_iri(target)
-                    if parsed and self.store.has_graph(graph_iri(self.store.base, *parsed)):
+                    if parsed and self.store.has_graph(graph_iri(self.splitter.base, *parsed)):
                         continue
                     report.errors.append((
                         f"Wskazuje <{target}>, który został odrzucony.",
@@ -883,9 +888,9 @@ class _Run:
                     break
 
 
-def _merge_offers_into_stored(store: Store, doc: Document, report: DocumentReport) -> None:
+def _merge_offers_into_stored(store: Store, doc: Document, report: DocumentReport, base: str) -> None:
     """Offers whose entity is not in the input join the entity's stored document."""
-    g = doc.graph(store.base)
+    g = doc.graph(base)
     if doc.kind != "entity" or not store.has_graph(g):
         report.errors.append((
             f"Oferty wskazują podmiot <{doc.iri}>, którego nie ma w rejestrze ani w tych danych.",
@@ -922,7 +927,13 @@ def _same_content(stored: list[ox.Quad], triples: list[ox.Triple]) -> bool:
     b = {key(t.subject, t.predicate, t.object) for t in triples}
     if any(isinstance(x[0], ox.BlankNode) or isinstance(x[2], ox.BlankNode) for x in a | b if x):
         return False
-    return a == b
+    if a == b:
+        return True
+    # The store keeps literals in canonical form ("25.0"^^xsd:decimal is stored as "25"): compare
+    # the new statements as the store would keep them.
+    canonical = ox.Store()
+    canonical.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return a == {key(q.subject, q.predicate, q.object) for q in canonical}
 
 
 def _links_of(triples: Iterable[ox.Triple | ox.Quad]) -> list[_Link]:
@@ -1007,12 +1018,21 @@ def withdraw(store: Store, resources: Sequence[tuple[str, str]], *, agent: str |
                 linked.append(f"{g[len(base) + 1:]} → {kind}/{key}")
     if linked:
         raise UsageError("still linked from other documents: " + ", ".join(sorted(set(linked))[:10]))
+    return record_withdrawal(store, graphs, agent=agent, reason=reason, now=now)
+
+
+def record_withdrawal(store: Store, graphs: Sequence[str], *, agent: str | None = None,
+                      reason: str | None = None, now: dt.datetime | None = None) -> int:
+    """Remove whole graphs in one write that the provenance graph records as a withdrawal
+    (``pes:Withdrawal``, ``prov:invalidated``); returns the new store version. No checks: see
+    ``withdraw``."""
+    base = store.base
     stamp = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     activity = f"{provenance_graph(base)}#withdrawal-{uuid.uuid4()}"
     g = ox.NamedNode(provenance_graph(base))
     a = ox.NamedNode(activity)
     when = ox.Literal(stamp.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
-    write = Write(removed=leaving)
+    write = Write(removed=set(graphs))
     write.marker = activity
     write.provenance = [
         ox.Quad(a, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Activity)), g),
@@ -1023,8 +1043,7 @@ def withdraw(store: Store, resources: Sequence[tuple[str, str]], *, agent: str |
     if agent:
         write.provenance.append(ox.Quad(a, ox.NamedNode(str(PROV.wasAssociatedWith)), ox.NamedNode(agent), g))
     if reason:
-        write.provenance.append(ox.Quad(a, ox.NamedNode(str(DCT.description)),
-                                        ox.Literal(reason), g))
+        write.provenance.append(ox.Quad(a, ox.NamedNode(str(DCT.description)), ox.Literal(reason), g))
     for graph in graphs:
         gn = ox.NamedNode(graph)
         write.generated += [ox.Quad(a, ox.NamedNode(str(PROV.invalidated)), gn, g),
