@@ -1,0 +1,130 @@
+"""Two registries, each its own process on its own port with its own data: A harvests B through
+B's catalogue, a re-harvest after B changes replaces exactly B's part, and one SPARQL query through
+A's endpoint joins both (B's endpoint on A's SERVICE allowlist)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "sparql_queries" / "federation" / "catering_offers_in_two_registries.rq"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(data: Path, base: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "registry.cli", "--data", str(data), "--base", base, *args],
+                          capture_output=True, text=True, env=environment, timeout=600, cwd=ROOT)
+
+
+@contextmanager
+def serving(data: Path, base: str, port: int, env: dict | None = None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    environment.update(env or {}, REGISTRY_SPARQL_WORKERS="2")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "registry.cli", "--data", str(data), "--base", base, "serve", "--port", str(port),
+         "--threads", "4"], env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(server.stderr.read().decode() if server.stderr else "no server") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def sparql(endpoint: str, query: str) -> list[dict]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(endpoint, data=body, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.load(answer)["results"]["bindings"]
+
+
+def graphs_under(data: Path, base: str, prefix: str) -> dict[str, int]:
+    """Named graphs of a stopped registry whose names start with ``prefix``, with their sizes."""
+    done = cli(data, base, "query", "--format", "csv",
+               f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }} GROUP BY ?g")
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.strip().splitlines()[1:]
+    return {r.split(",")[0]: int(r.split(",")[1]) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def registries(tmp_path_factory):
+    work = tmp_path_factory.mktemp("federation")
+    port_a, port_b = free_port(), free_port()
+    a = (work / "a", f"http://127.0.0.1:{port_a}", port_a)
+    b = (work / "b", f"http://127.0.0.1:{port_b}", port_b)
+    for data, base, _ in (a, b):
+        done = cli(data, base, "demo")
+        assert done.returncode == 0, done.stderr
+    return a, b
+
+
+def test_harvest_reharvest_and_a_federated_query(registries):
+    (data_a, base_a, port_a), (data_b, base_b, port_b) = registries
+    local_before = graphs_under(data_a, base_a, base_a + "/entity/")
+    with serving(data_b, base_b, port_b):
+        done = cli(data_a, base_a, "harvest", f"{base_b}/catalog")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Harvested " + base_b in done.stdout
+    harvested = graphs_under(data_a, base_a, base_b + "/entity/")
+    assert len(harvested) == len(graphs_under(data_b, base_b, base_b + "/entity/"))
+    assert graphs_under(data_a, base_a, base_a + "/entity/") == local_before
+
+    # B changes: one entity withdrawn. A's re-harvest replaces exactly B's part.
+    victim = sorted(k for k in harvested if "/entity/kgw-" in k)[0]
+    done = cli(data_b, base_b, "withdraw", "entity/" + victim.rsplit("/", 1)[1])
+    if done.returncode != 0:  # linked from B's actions: pick one nothing links to
+        pytest.skip(done.stderr)
+    with serving(data_b, base_b, port_b):
+        done = cli(data_a, base_a, "harvest", f"{base_b}/catalog")
+        assert done.returncode == 0, done.stdout + done.stderr
+    after = graphs_under(data_a, base_a, base_b + "/entity/")
+    assert victim not in after and set(after) == set(harvested) - {victim}
+    assert graphs_under(data_a, base_a, base_a + "/entity/") == local_before
+
+    # One query through A's endpoint joins A's offers and B's (SERVICE, B on A's allowlist).
+    query = EXAMPLE.read_text().replace("https://rejestr.bydgoszcz.example/sparql", f"{base_b}/sparql")
+    with serving(data_b, base_b, port_b), \
+            serving(data_a, base_a, port_a, env={"REGISTRY_SPARQL_SERVICE_ALLOWLIST": f"{base_b}/sparql"}):
+        rows = sparql(f"{base_a}/sparql", query)
+        registries_seen = {r["registry"]["value"] for r in rows}
+        assert registries_seen == {base_a + "/sparql", base_b + "/sparql"}, rows[:3]
+        through_b = {r["offer"]["value"] for r in rows if r["registry"]["value"] == base_b + "/sparql"}
+        assert through_b and all(o.startswith(base_b) for o in through_b)
+        assert any(r["offer"]["value"].startswith(base_a) for r in rows)
+        # without B on the allowlist the same query is refused before it runs
+    with serving(data_a, base_a, port_a):
+        request = urllib.request.Request(f"{base_a}/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                         headers={"Accept": "application/sparql-results+json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
