@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from .sparqlservice import QueryService
     from .web import (
         api,
+        catalog,
         changes,
         errors,
         http,
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         templating,
         vocab,
     )
+    from .web import dumps as web_dumps
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     app.extensions["registry.search"] = Index(app.extensions["registry.store"])
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(api.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(vocab.bp)
+    app.register_blueprint(web_dumps.bp)
+    app.register_blueprint(catalog.bp)
     app.wsgi_app = sparql.SparqlFastPath(app)
     return app
 

@@ -367,10 +367,15 @@ def _search_index(store):
 
 
 def _update_index(index) -> None:
-    """Bring the search index up to date with the store (so `serve` starts at once)."""
-    click.echo("Updating the search index ...", err=True)
+    """Bring the search index and the stored catalogue up to date with the store (so `serve`
+    starts at once and SPARQL harvesters read a current catalogue)."""
+    from .catalog import refresh
+
+    click.echo("Updating the search index and the catalogue ...", err=True)
     index.ensure_current()
     index.close()
+    settings = click.get_current_context().obj.settings
+    refresh(index.store, settings, create=True)
 
 
 class _progress:

@@ -53,6 +53,7 @@ def package_file(*parts: str) -> Path:
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
 DEFAULT_DATA = "./var/store"
+DEFAULT_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
 DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILES_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -83,6 +84,13 @@ class Settings:
         metadata={
             "env": "REGISTRY_PUBLISHER",
             "doc": "Key of the unit (the municipality) recorded as the organisation behind writes.",
+        },
+    )
+    licence: str = field(
+        default=DEFAULT_LICENCE,
+        metadata={
+            "env": "REGISTRY_LICENCE",
+            "doc": "IRI of the licence of the published data (the catalogue's dct:license).",
         },
     )
 
@@ -174,6 +182,8 @@ class Settings:
             raise ValueError("REGISTRY_SPARQL_MAX_RESULT_BYTES and REGISTRY_SPARQL_MAX_BODY_BYTES must be positive")
         if self.sparql_worker_memory < 0:
             raise ValueError("REGISTRY_SPARQL_WORKER_MEMORY must not be negative")
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", self.licence):
+            raise ValueError(f"REGISTRY_LICENCE must be an http(s) IRI, not {self.licence!r}")
         for iri in self.sparql_service_allowlist.split():
             if not re.match(r"^https?://[^\s<>\"]+$", iri):
                 raise ValueError(f"REGISTRY_SPARQL_SERVICE_ALLOWLIST: {iri!r} is not an http(s) IRI")

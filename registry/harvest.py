@@ -53,6 +53,7 @@ FORMATS = {
 SUFFIXES = {".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
             ".nt": "application/n-triples", ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml"}
 MAX_CATALOG_BYTES = 20 * 1024 * 1024
+_GRAPH = re.compile(r"^https?://.+/(" + "|".join(DOCUMENT_KINDS) + r")/[a-z0-9][a-z0-9-]*$")
 _DOCUMENT = re.compile(r"^(https?://.+)/id/(" + "|".join(DOCUMENT_KINDS) + r")/([a-z0-9][a-z0-9-]*)$")
 
 
@@ -207,6 +208,9 @@ def _keep_documents(path: Path, media: str, url: str, out, bases: Counter) -> No
         with path.open("rb") as f:
             batch = []
             for statement in ox.parse(f, format=fmt, base_iri=url, lenient=False):
+                graph = getattr(statement, "graph_name", None)
+                if isinstance(graph, ox.NamedNode) and not _GRAPH.match(graph.value):
+                    continue  # a dump's provenance, catalogue or vocabulary graph
                 subject = statement.subject
                 if not isinstance(subject, ox.NamedNode):
                     if isinstance(subject, ox.BlankNode):

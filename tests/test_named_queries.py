@@ -18,7 +18,7 @@ import pytest
 import rdflib
 
 from registry import config, queries
-from registry.catalog import DATASETS, LICENCE
+from registry.catalog import CATALOGUE_DATASETS, DATASETS, IANA, LICENCE
 from registry.cli import main
 from registry.demo import (
     ACTIONS,
@@ -33,6 +33,7 @@ from registry.demo import (
     demo_documents,
     short_name,
 )
+from registry.dumps import DUMPS
 from registry.errors import QueryDefinitionError, UsageError
 from registry.namespaces import VOCAB_BASE
 from registry.queries import ParameterError
@@ -46,7 +47,6 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "named-queries.md"
 CPV = f"{VOCAB_BASE}cpv/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EU = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
 
 # The demo as loaded today: its fixed calls and those dated around the day of loading.
 ALL_OPPORTUNITIES = (*OPPORTUNITIES, *current_opportunity_rows(dt.date.today()))
@@ -856,8 +856,10 @@ def test_catalogue_datasets_and_distributions(demo, harvested):
     assert g.value(catalog, DCT.publisher) == rdflib.URIRef(f"{BASE}/id/unit/gmina-miasta-torun")
     datasets = set(g.objects(catalog, DCAT.dataset))
     assert datasets == set(g.subjects(rdflib.RDF.type, DCAT.Dataset))
-    assert len(datasets) == len(DATASETS) == 6
+    # One per kind of data, and one for the whole registry.
+    assert len(datasets) == len(CATALOGUE_DATASETS) == len(DATASETS) + 1 == 7
     identifiers = set()
+    downloads = set()
     for dataset in datasets:
         identifier = str(g.value(dataset, DCT.identifier))
         assert len(identifier) <= 36
@@ -871,7 +873,9 @@ def test_catalogue_datasets_and_distributions(demo, harvested):
         themes = list(g.objects(dataset, DCAT.theme))
         assert themes and all(str(t).startswith(f"{EU}data-theme/") for t in themes)
         distributions = list(g.objects(dataset, DCAT.distribution))
-        assert len(distributions) == 2
+        key = str(dataset).rsplit("#", 1)[1]
+        dumps = [d for d in DUMPS if (d.dataset or "all") == key]
+        assert len(distributions) == len(dumps) + 1  # and the SPARQL endpoint
         for distribution in distributions:
             identifier = str(g.value(distribution, DCT.identifier))
             assert len(identifier) <= 36
@@ -879,10 +883,13 @@ def test_catalogue_datasets_and_distributions(demo, harvested):
             assert g.value(distribution, DCT.license) == rdflib.URIRef(LICENCE)
             assert str(g.value(distribution, DCT.format)).startswith(f"{EU}file-type/")
             assert str(g.value(distribution, DCAT.mediaType)).startswith(IANA)
-            assert str(g.value(distribution, DCAT.accessURL)) in (
-                f"{BASE}/sparql", f"{BASE}/dumps/registry.nq.gz")
+            access = str(g.value(distribution, DCAT.accessURL))
+            assert access == f"{BASE}/sparql" or access.startswith(f"{BASE}/dumps/")
+            if g.value(distribution, DCAT.downloadURL) is not None:
+                downloads.add(str(g.value(distribution, DCAT.downloadURL)))
             assert {o.language for o in g.objects(distribution, DCT.title)} == {"pl", "en"}
-    assert len(identifiers) == 18
+    assert downloads == {f"{BASE}/dumps/{d.name}" for d in DUMPS}
+    assert len(identifiers) == len(datasets) * 2 + len(DUMPS)
     (service,) = g.subjects(rdflib.RDF.type, DCAT.DataService)
     assert str(g.value(service, DCAT.endpointURL)) == f"{BASE}/sparql"
     assert set(g.objects(service, DCAT.servesDataset)) == datasets

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
@@ -77,11 +78,11 @@ def _without(filters: dict[str, list[str]], name: str, value: str) -> dict[str, 
     return out
 
 
-def _names(iris) -> dict[str, str]:
+def _names(iris, idx: Index | None = None, lang: str | None = None) -> dict[str, str]:
     """Display names of instances (from the index), in the interface language."""
     out = {}
-    lang = _lang()
-    idx = index()
+    lang = lang or _lang()
+    idx = idx or index()
     for iri in iris:
         if iri and iri not in out:
             hit = idx.hit(iri)
@@ -89,14 +90,14 @@ def _names(iris) -> dict[str, str]:
     return out
 
 
-def _linked(hits: list[Hit]) -> dict[str, str]:
+def _linked(hits: list[Hit], idx: Index | None = None, lang: str | None = None) -> dict[str, str]:
     iris = set()
     for h in hits:
         d = h.data
         iris.update(x for x in (d.get("entity"), d.get("publisher"), d.get("unit"), d.get("unitOf"),
                                 d.get("answers")) if x)
         iris.update(d.get("partners") or [])
-    return _names(iris)
+    return _names(iris, idx, lang)
 
 
 def _run(path: str, *, all_ids: bool = False) -> ListResult:
@@ -219,37 +220,45 @@ def _cell(value, linked: dict[str, str], lang: str, base: str) -> str:
 def list_csv():
     path = request.path.strip("/").rsplit(".", 1)[0]
     result = _run(path, all_ids=True)
-    lang = _lang()
-    base = _base()
-    idx = index()
-    columns = CSV_COLUMNS[path]
     ids = [int(i) for i in result.ids] if result.ids is not None else []
-
-    def rows():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for start in range(0, len(ids), 500):
-            hits = idx.hits(ids[start:start + 500])
-            linked = _linked(hits)
-            for h in hits:
-                d = {"iri": h.iri, "name": h.names.get(lang) or h.name, "page": f"{base}/{h.kind}/{h.key}", **h.data}
-                for link in ("unitOf", "publisher", "unit", "partners"):
-                    if d.get(link):
-                        v = d[link]
-                        d[link + "Name"] = [linked.get(x, "") for x in v] if isinstance(v, list) else linked.get(v, "")
-                writer.writerow([_csv_safe(_cell(d.get(c), linked, lang, base) if c not in ("iri", "page", "url")
-                                           else (d.get(c) or "")) for c in columns])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        if not ids:
-            yield out.getvalue()
-
-    response = Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8")
+    rows = csv_rows(index(), path, ids, _lang(), _base())
+    response = Response(stream_with_context(rows), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{path}.csv"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def csv_rows(idx: Index, path: str, ids: list[int], lang: str, base: str) -> Iterator[str]:
+    """The CSV of a list (``path``: entities, offers, ...) of the rows ``ids``, in that order, in
+    pieces of 500 rows."""
+    columns = CSV_COLUMNS[path]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for start in range(0, len(ids), 500):
+        hits = idx.hits(ids[start:start + 500])
+        linked = _linked(hits, idx, lang)
+        for h in hits:
+            d = {"iri": h.iri, "name": h.names.get(lang) or h.name, "page": f"{base}/{h.kind}/{h.key}", **h.data}
+            for link in ("unitOf", "publisher", "unit", "partners"):
+                if d.get(link):
+                    v = d[link]
+                    d[link + "Name"] = [linked.get(x, "") for x in v] if isinstance(v, list) else linked.get(v, "")
+            writer.writerow([_csv_safe(_cell(d.get(c), linked, lang, base) if c not in ("iri", "page", "url")
+                                       else (d.get(c) or "")) for c in columns])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if not ids:
+        yield out.getvalue()
+
+
+def full_csv(idx: Index, path: str, lang: str, base: str) -> Iterator[str]:
+    """The CSV of a whole list, unfiltered, in its default order (for the bulk downloads)."""
+    spec = LISTS[path]
+    result = run_list(idx, spec, parse_params(spec, _Args()), lang, all_ids=True, with_facets=False)
+    ids = [int(i) for i in result.ids] if result.ids is not None else []
+    return csv_rows(idx, path, ids, lang, base)
 
 
 def _csv_safe(text: str) -> str:
