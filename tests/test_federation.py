@@ -19,10 +19,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "sparql_queries" / "federation" / "catering_offers_in_two_registries.rq"
-# Until the catalogue and the dumps are served, there is nothing to harvest through.
-pytestmark = pytest.mark.skipif(not (ROOT / "registry" / "web" / "dumps.py").exists()
-                                or not (ROOT / "registry" / "web" / "catalog.py").exists(),
-                                reason="the catalogue (/catalog) and the dumps (/dumps/) are not served yet")
 
 
 def free_port() -> int:
