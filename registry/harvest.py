@@ -12,7 +12,9 @@
 4. validates every document with our shapes through the one write path (``ingest`` with
    ``documents_base``: graphs are named after the source's document addresses, so local data is
    never touched) and stores the valid ones, reporting the rest;
-5. withdraws what an earlier harvest of the same source brought and the source no longer has.
+5. withdraws what an earlier harvest of the same source brought and the source no longer has;
+6. links entities known in both registries (the same KRS, NIP or REGON) with ``owl:sameAs``
+   (``registry.links``).
 
 Nothing is written when the catalogue or dump cannot be read. A harvest of this registry itself
 is refused.
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import links
 from .errors import InputError, UsageError
 from .ingest import IngestReport, Source, ingest, record_withdrawal
 from .namespaces import DOCUMENT_KINDS
@@ -64,6 +67,7 @@ class HarvestReport:
     downloads: list[str] = field(default_factory=list)
     ingest: IngestReport | None = None
     withdrawn: list[str] = field(default_factory=list)
+    same_as: int = 0  # pairs of entities known in both registries (owl:sameAs)
 
     def summary(self) -> dict[str, int]:
         out = self.ingest.summary() if self.ingest else {}
@@ -103,6 +107,7 @@ def harvest(store: Store, catalog_url: str, *, agent: str | None = None, timeout
             record_withdrawal(store, sorted(gone), agent=agent,
                               reason=f"no longer in the catalogue {catalog_url}")
             report.withdrawn = sorted(gone)
+        report.same_as = links.update(store)
     return report
 
 

@@ -197,3 +197,43 @@ def test_a_registry_does_not_harvest_itself(local):
         with pytest.raises(UsageError, match="own catalogue"):
             harvest(local, url + "/catalog")
     assert local.version() == version
+
+
+def test_entities_known_in_both_registries_are_linked(local):
+    """The harvested copy of a local entity (the same NIP) is linked with owl:sameAs, and the
+    named query lists the pair."""
+    from registry import queries
+
+    mine = next(iter(local.query(
+        "SELECT ?e ?n WHERE { ?e <http://www.w3.org/ns/adms#identifier> ?i . "
+        "?i <http://purl.org/dc/terms/type> <https://w3id.org/pes-registry/vocab/identifier-type/nip> ; "
+        "<http://www.w3.org/2004/02/skos/core#notation> ?n }")))
+    nip = mine["n"].value
+    twin = f"{OTHER}/id/entity/kopia"
+    doc = [
+        (twin, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/pes-registry/ontology#SocialEconomyEntity"),
+        (twin, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/regorg#RegisteredOrganization"),
+        (twin, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://schema.org/Organization"),
+        (twin, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://purl.org/essglobal/vocab/SSEInitiative"),
+        (twin, "http://www.w3.org/ns/regorg#orgType", "https://w3id.org/pes-registry/vocab/legal-form/spoldzielnia-socjalna"),
+        (twin, "http://www.w3.org/ns/adms#identifier", twin + "#nip"),
+        (twin + "#nip", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/adms#Identifier"),
+        (twin + "#nip", "http://purl.org/dc/terms/type", "https://w3id.org/pes-registry/vocab/identifier-type/nip"),
+    ]
+    g = ox.NamedNode(f"{OTHER}/entity/kopia")
+    quads = [ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), g) for s, p, o in doc]
+    quads += [ox.Quad(ox.NamedNode(twin), ox.NamedNode("https://schema.org/name"), ox.Literal("Kopia w innym rejestrze", language="pl"), g),
+              ox.Quad(ox.NamedNode(twin + "#nip"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation"), ox.Literal(nip), g),
+              ox.Quad(ox.NamedNode(twin), ox.NamedNode("https://schema.org/taxID"), ox.Literal(nip), g)]
+    files = {}
+    with serving(files) as url:
+        files["/catalog"] = (catalog(url, "/d.nq.gz"), "text/turtle")
+        files["/d.nq.gz"] = (gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)), "application/gzip")
+        report = harvest(local, url + "/catalog")
+    assert report.summary()["rejected"] == 0, report.ingest.documents
+    assert report.same_as == 1
+    rows = list(queries.get("entities_in_several_registries").run(local, {}))
+    assert len(rows) == 1
+    pair = {rows[0]["entity"].value, rows[0]["other"].value}
+    assert pair == {mine["e"].value, twin}
+    assert rows[0]["notation"].value == nip

@@ -476,7 +476,15 @@ def test_examples_give_answers(demo, name):
     cases = [examples, base] + [{**base, p: v} for p, v in examples.items() if p not in fixed]
     for raw in cases:
         result = list(query.run(demo, raw))
+        if name in NEED_A_HARVEST:
+            assert result == [], (name, raw)  # one registry alone: nothing to link
+            continue
         assert result, (name, raw)
+
+
+# Queries about what harvests bring: empty on the demo alone; tests/test_harvest.py runs them
+# after a harvest.
+NEED_A_HARVEST = {"entities_in_several_registries"}
 
 
 # -- the queries' answers ------------------------------------------------------------------------
