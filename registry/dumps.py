@@ -44,6 +44,7 @@ import shutil
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -523,27 +524,40 @@ def _void_counts(store: Store) -> dict:
     from .catalog import DATASETS
 
     raw, base = store.raw, store.base
-    classes = {
-        row["c"].value: int(row["n"].value) for row in raw.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } "
-            "GROUP BY ?c")
+    queries = {
+        "classes": "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?k } FILTER(isIRI(?k)) }"
+                   " GROUP BY ?k",
+        "properties": "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?k ?o } } GROUP BY ?k",
+        "graphs": "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k",
+        "offers": "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s <https://schema.org/offeredBy> ?e }"
+                  f' FILTER(STRSTARTS(STR(?s), "{base}/id/offer/") && !CONTAINS(STR(?s), "#"))'
+                  ' BIND("offer" AS ?k) } GROUP BY ?k',
     }
-    properties = {
-        row["p"].value: int(row["n"].value) for row in raw.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p")
-    }
-    kinds = dict.fromkeys(_KINDS, 0)
-    names = ", ".join(f'"{k}"' for k in _KINDS)
-    for row in raw.query(
-            "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-            f'BIND(STRBEFORE(STRAFTER(STR(?s), "{base}/id/"), "/") AS ?kind) '
-            f'FILTER(?kind IN ({names}) && !CONTAINS(STR(?s), "#")) }} GROUP BY ?kind'):
-        kinds[row["kind"].value] = int(row["n"].value)
+
+    def run(sparql: str) -> list[tuple[str, int]]:
+        out = []
+        solutions = raw.query(sparql)
+        try:
+            for row in solutions:
+                out.append((row["k"].value, int(row["n"].value)))
+        finally:
+            del solutions  # read and dropped in this thread (pyoxigraph's solutions stay in one)
+        return out
+
+    # Each is one pass over an index inside Oxigraph, which lets go of Python's lock: side by side.
+    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+        found = dict(zip(queries, pool.map(run, queries.values())))
     system = {ONTOLOGY_GRAPH, *vocabulary_graphs(store)}
+    # A document's graph holds one resource of its kind (offers live in their entity's graph).
+    kinds = dict.fromkeys(_KINDS, 0)
+    kinds["offer"] = found["offers"][0][1] if found["offers"] else 0
+    document_kinds = {f"{base}/{k}/": k for k in _KINDS if k != "offer"}
     starts = {d.key: tuple(f"{base}/{k}/" for k in d.kinds) for d in DATASETS if d.kinds}
     subsets = {d.key: {"triples": 0, "documents": 0} for d in DATASETS}
-    for row in raw.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        graph, n = row["g"].value, int(row["n"].value)
+    for graph, n in found["graphs"]:
+        head = graph[:graph.rfind("/") + 1]
+        if head in document_kinds and graph.rfind("/") > len(base):
+            kinds[document_kinds[head]] += 1
         key = "concept-schemes" if graph in system else next(
             (k for k, s in starts.items() if graph.startswith(s)), None)
         if key in subsets:
@@ -563,8 +577,8 @@ def _void_counts(store: Store) -> dict:
                 examples.append(f"{base}/id/{kind}/{graph.value[len(start):]}")
                 break
     return {"triples": len(raw), "entities": sum(kinds.values()), "kinds": kinds,
-            "classes": classes, "properties": properties, "subsets": subsets,
-            "examples": examples}
+            "classes": dict(found["classes"]), "properties": dict(found["properties"]),
+            "subsets": subsets, "examples": examples}
 
 
 def void_triples(store: Store, settings: Settings) -> list[ox.Triple]:
