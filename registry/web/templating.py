@@ -65,4 +65,5 @@ def init_app(app: Flask) -> None:
             "label": lambda iri: labels.label(str(iri), lang),
             "href": lambda iri: labels.href(str(iri), base),
             "base": base,
+            "licence": current_app.extensions["registry.settings"].licence,
         }
