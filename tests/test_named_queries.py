@@ -41,7 +41,7 @@ from registry.stats import counts
 from registry.store import Store, Write, catalog_graph
 from registry.system import install
 
-from .conftest import BASE
+from .conftest import BASE, NEED_A_HARVEST
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "named-queries.md"
 CPV = f"{VOCAB_BASE}cpv/"
@@ -480,11 +480,6 @@ def test_examples_give_answers(demo, name):
             assert result == [], (name, raw)  # one registry alone: nothing to link
             continue
         assert result, (name, raw)
-
-
-# Queries about what harvests bring: empty on the demo alone; tests/test_harvest.py runs them
-# after a harvest.
-NEED_A_HARVEST = {"entities_in_several_registries"}
 
 
 # -- the queries' answers ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from registry.queries import all_queries
 from registry.store import Store
 from registry.system import install
 
-from .conftest import BASE
+from .conftest import BASE, NEED_A_HARVEST
 from .http_support import live_server, request
 
 
@@ -156,7 +156,7 @@ def test_api_runs_each_query_with_its_examples_like_in_process(live, demo_store,
         return
     variables = [v.value for v in local.variables]
     expected = sorted(tuple(str(r[v]) if r[v] is not None else "" for v in variables) for r in local)
-    assert expected, "the example values must give an answer"
+    assert expected or name in NEED_A_HARVEST, "the example values must give an answer"
 
     def term(cell):
         if cell is None:
@@ -244,6 +244,6 @@ def test_editor_examples_run_on_the_endpoint(live, name):
         else:
             rows = sorted(json.dumps(b, sort_keys=True) for b in json.loads(reply.body)["results"]["bindings"])
             expected = sorted(json.dumps(b, sort_keys=True) for b in json.loads(api.body)["results"]["bindings"])
-            assert rows == expected and rows
+            assert rows == expected and (rows or name in NEED_A_HARVEST)
     else:
         assert "/api/queries/" + name in text
