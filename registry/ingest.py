@@ -1014,11 +1014,19 @@ def withdraw(store: Store, resources: Sequence[tuple[str, str]], *, agent: str |
         iri = ox.NamedNode(resource_iri(base, kind, key))
         for q in store.raw.quads_for_pattern(None, None, iri, None):
             g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            if g.startswith(base + "/") and g not in leaving and g != provenance_graph(base):
+            # documents only: the registry's own graphs ({BASE}/graph/…: provenance, catalogue,
+            # links) follow the data
+            if g.startswith(base + "/") and g not in leaving and not g.startswith(base + "/graph/"):
                 linked.append(f"{g[len(base) + 1:]} → {kind}/{key}")
     if linked:
         raise UsageError("still linked from other documents: " + ", ".join(sorted(set(linked))[:10]))
-    return record_withdrawal(store, graphs, agent=agent, reason=reason, now=now)
+    version = record_withdrawal(store, graphs, agent=agent, reason=reason, now=now)
+    from . import links
+
+    if store.has_graph(links.links_graph(base)):  # links to a withdrawn entity go with it
+        links.update(store)
+        version = store.version()
+    return version
 
 
 def record_withdrawal(store: Store, graphs: Sequence[str], *, agent: str | None = None,

@@ -237,3 +237,10 @@ def test_entities_known_in_both_registries_are_linked(local):
     pair = {rows[0]["entity"].value, rows[0]["other"].value}
     assert pair == {mine["e"].value, twin}
     assert rows[0]["notation"].value == nip
+    # the local entity can still be withdrawn (the links graph is not a document), and its
+    # links go with it
+    from registry.ingest import withdraw
+
+    key = mine["e"].value.rsplit("/", 1)[1]
+    withdraw(local, [("entity", key)])
+    assert list(queries.get("entities_in_several_registries").run(local, {})) == []
