@@ -124,7 +124,7 @@ def load(obj: Context, files: tuple[Path, ...], partial: bool, fmt: str | None, 
         f"{s['created']} created, {s['replaced']} replaced, {s['unchanged']} unchanged, "
         f"{s['rejected']} rejected; {report.triples} triples written."
     )
-    _update_index(index)
+    _update_derived(index)
     if s["rejected"]:
         sys.exit(1)
 
@@ -261,7 +261,7 @@ def harvest(obj: Context, catalog_url: str, timeout: float, lang: str) -> None:
     click.echo(f"Harvested {report.source_base} ({', '.join(report.downloads)}): {s.get('created', 0)} created, "
                f"{s.get('replaced', 0)} replaced, {s.get('unchanged', 0)} unchanged, {s.get('rejected', 0)} "
                f"rejected, {s['withdrawn']} withdrawn.")
-    _update_index(index)
+    _update_derived(index)
     if s.get("rejected"):
         sys.exit(1)
 
@@ -286,7 +286,7 @@ def withdraw(obj: Context, documents: tuple[str, ...], reason: str | None) -> No
     version = do_withdraw(store, pairs, agent=publisher_iri(obj.settings.base, obj.settings.publisher),
                           reason=reason)
     click.echo(f"{len(pairs)} document(s) withdrawn; store version {version}.")
-    _update_index(index)
+    _update_derived(index)
 
 
 @cli.command()
@@ -305,7 +305,7 @@ def demo(obj: Context, if_empty: bool) -> None:
         return
     index = _search_index(store)
     report = load_demo(store, obj.settings)
-    _update_index(index)
+    _update_derived(index)
     s = report.summary()
     c = counts(store)
     click.echo(f"Demo loaded: {s['created']} documents created, {s['replaced']} replaced, "
@@ -366,7 +366,7 @@ def _search_index(store):
     return Index(store)
 
 
-def _update_index(index) -> None:
+def _update_derived(index) -> None:
     """Bring the search index and the stored catalogue up to date with the store (so `serve`
     starts at once and SPARQL harvesters read a current catalogue)."""
     from .catalog import refresh

@@ -169,8 +169,8 @@ def parse_params(spec: ListSpec, args) -> Params:
         raise UsageError(f"sort: one of {', '.join(spec.sorts)}, not {sort!r}.")
     if sort == "relevance" and not q:
         sort = spec.default_sort
-    page = _int(args.get("page"), "page", 1, MAX_PAGE, 1)
-    per = _int(args.get("per"), "per", 1, MAX_PER_PAGE, PER_PAGE)
+    page = whole_number(args.get("page"), "page", 1, MAX_PAGE, 1)
+    per = whole_number(args.get("per"), "per", 1, MAX_PER_PAGE, PER_PAGE)
     filters: dict[str, list[str]] = {}
     for facet in spec.facets:
         values = [v for v in args.getlist(facet.name) if v != ""]
@@ -182,7 +182,8 @@ def parse_params(spec: ListSpec, args) -> Params:
     return Params(q, sort, page, per, filters)
 
 
-def _int(text, name: str, low: int, high: int, default: int) -> int:
+def whole_number(text, name: str, low: int, high: int, default: int) -> int:
+    """A whole-number parameter within bounds (``default`` when absent); ``UsageError`` names it."""
     if text is None or text == "":
         return default
     try:

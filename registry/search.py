@@ -40,7 +40,7 @@ from pyroaring import BitMap
 from . import polish
 from .labels import concept_key, terms
 from .namespaces import DOCUMENT_KINDS, VOCAB_BASE
-from .store import Store, graph_iri
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -877,7 +877,3 @@ class Index:
                 db.close()
             self._readers.clear()
         self._writer.close()
-
-
-def graph_of(base: str, kind: str, key: str) -> str:
-    return graph_iri(base, kind, key)

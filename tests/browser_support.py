@@ -21,7 +21,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from registry.config import DEFAULT_TILES_URL
+from registry.config import DEFAULT_TILES_URL, Settings
+from registry.demo import load_demo
+from registry.store import Store
+from registry.system import install
+
+from .conftest import BASE
+from .http_support import live_server
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -174,3 +180,16 @@ def screenshot(page, name: str) -> Path:
     path = artifacts_dir() / f"{safe}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def demo_server(folder: Path):
+    """A live server over a new store in ``folder`` loaded with the demo data."""
+    store = Store(folder / "data", BASE)
+    install(store)
+    load_demo(store, Settings(data_dir=store.path, base=BASE))
+    try:
+        with live_server(store, BASE) as server:
+            yield server
+    finally:
+        store.close()

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from registry.config import Settings
-from registry.demo import load_demo
-from registry.store import Store
-from registry.system import install
-
-from .browser_support import check_accessibility, chromium, open_page, requires_browser, screenshot
+from .browser_support import (
+    check_accessibility,
+    chromium,
+    demo_server,
+    open_page,
+    requires_browser,
+    screenshot,
+)
 from .conftest import BASE
-from .http_support import live_server
 
 pytestmark = requires_browser
 
@@ -27,12 +28,8 @@ YASGUI_KNOWN: set[str] = set()
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("a11y") / "data", BASE)
-    install(store)
-    load_demo(store, Settings(data_dir=store.path, base=BASE))
-    with live_server(store, BASE) as server:
+    with demo_server(tmp_path_factory.mktemp("a11y")) as server:
         yield server
-    store.close()
 
 
 @pytest.fixture(scope="module")

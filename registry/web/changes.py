@@ -14,7 +14,10 @@ from xml.sax.saxutils import escape as xml_escape
 from flask import Blueprint, Response, abort, current_app, request
 
 from ..changes import ChangeLog, parse_moment
+from ..errors import UsageError
+from ..listing import whole_number
 from .http import not_modified
+from .lists import publisher_name
 
 bp = Blueprint("changes", __name__)
 
@@ -30,16 +33,10 @@ def change_log() -> ChangeLog:
 
 
 def _int(name: str, default: int, high: int) -> int:
-    text = request.args.get(name)
-    if text in (None, ""):
-        return default
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= high:
-        abort(400, description=f"{name}: a whole number from 1 to {high}, not {text!r}.")
-    return value
+        return whole_number(request.args.get(name), name, 1, high, default)
+    except UsageError as e:
+        abort(400, description=str(e))
 
 
 def _page():
@@ -115,7 +112,7 @@ def changes_atom(vary: bool = False):
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n',
              "<title>Zmiany w rejestrze ekonomii społecznej Torunia</title>\n",
              f"<id>{xml_escape(base)}/changes</id>\n<updated>{updated}</updated>\n",
-             "<author><name>Gmina Miasta Toruń</name></author>\n"]
+             f"<author><name>{xml_escape(publisher_name())}</name></author>\n"]
     parts += [f'<link rel="{rel}" href="{xml_escape(href)}"/>\n' for rel, href in links]
     for e in events:
         parts += [

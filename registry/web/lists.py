@@ -25,9 +25,11 @@ from flask import (
     request,
     stream_with_context,
 )
+from werkzeug.datastructures import MultiDict
 
 from .. import labels
 from ..errors import UsageError
+from ..ingest import publisher_iri
 from ..listing import LISTS, SORT_LABELS, ListResult, Params, parse_params, run_list
 from ..namespaces import VOCAB_BASE
 from ..search import Hit, Index
@@ -256,7 +258,7 @@ def csv_rows(idx: Index, path: str, ids: list[int], lang: str, base: str) -> Ite
 def full_csv(idx: Index, path: str, lang: str, base: str) -> Iterator[str]:
     """The CSV of a whole list, unfiltered, in its default order (for the bulk downloads)."""
     spec = LISTS[path]
-    result = run_list(idx, spec, parse_params(spec, _Args()), lang, all_ids=True, with_facets=False)
+    result = run_list(idx, spec, parse_params(spec, MultiDict()), lang, all_ids=True, with_facets=False)
     ids = [int(i) for i in result.ids] if result.ids is not None else []
     return csv_rows(idx, path, ids, lang, base)
 
@@ -295,7 +297,7 @@ def opportunities_atom():
         f"<title>{xml_escape(title)}</title>\n<id>{xml_escape(self_url)}</id>\n",
         f'<link rel="self" type="application/atom+xml" href="{xml_escape(self_url)}"/>\n',
         f'<link rel="alternate" type="text/html" href="{xml_escape(html_url)}"/>\n',
-        f"<updated>{now}</updated>\n<author><name>{xml_escape(_publisher())}</name></author>\n",
+        f"<updated>{now}</updated>\n<author><name>{xml_escape(publisher_name())}</name></author>\n",
     ]
     for h in result.hits:
         d = h.data
@@ -323,8 +325,11 @@ def opportunities_atom():
     return response
 
 
-def _publisher() -> str:
-    return "Gmina Miasta Toruń"
+def publisher_name() -> str:
+    """The name of the organisation that publishes the registry (its unit document)."""
+    settings = current_app.extensions["registry.settings"]
+    iri = publisher_iri(settings.base, settings.publisher)
+    return _names([iri]).get(iri) or settings.publisher
 
 
 @bp.get("/search")
@@ -335,7 +340,7 @@ def search():
         for path in SEARCH_KINDS:
             spec = LISTS[path]
             try:
-                params = parse_params(spec, _Args(q=q))
+                params = parse_params(spec, MultiDict({"q": q}))
             except UsageError as e:
                 abort(400, description=str(e))
             params.per = 5
@@ -345,15 +350,9 @@ def search():
                            linked=_linked([h for _, r, _ in groups for h in r.hits]))
 
 
-class _Args(dict):
-    def getlist(self, name):
-        return [self[name]] if name in self else []
-
-
 @bp.get("/")
 def home():
     idx = index()
-    idx.ensure_current()
     spec = LISTS["opportunities"]
     params = Params("", "newest", 1, 6, {"open": ["open"]})
     newest = run_list(idx, spec, params, _lang(), with_facets=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -43,8 +44,6 @@ def map_assets_needed() -> bool:
 
 def days_from(day: str, today: str) -> int:
     """Days from ``today`` to ``day`` (ISO dates; negative when past)."""
-    import datetime as dt
-
     try:
         return (dt.date.fromisoformat(day[:10]) - dt.date.fromisoformat(today[:10])).days
     except ValueError:
