@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app.extensions["registry.sparql"] = QueryService(app.extensions["registry.store"], settings)
     app.extensions["registry.search"] = Index(app.extensions["registry.store"])
+    from .editing import Editor
+
+    app.extensions["registry.editor"] = Editor(app.extensions["registry.store"], settings)
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

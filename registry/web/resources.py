@@ -24,6 +24,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from werkzeug.http import http_date, parse_date
 
 from ..changes import last_modified
+from ..editing import document_tag
 from ..labels import href as term_href
 from ..namespaces import DOCUMENT_KINDS, KINDS, ONTOLOGY_GRAPH, PREFIXES
 from ..sparqlservice import OUTPUT_PREFIXES
@@ -130,8 +131,9 @@ def document(kind: str, key: str, ext: str):
     prefixes = dict(OUTPUT_PREFIXES, id=f"{_base()}/id/") if ext in ("ttl", "rdf") else None
     body = ox.serialize(triples, format=RDF_FORMATS[ext], prefixes=prefixes)
     # The ETag follows the content (a write elsewhere leaves it alone, so harvesters re-fetch
-    # only what changed); Last-Modified is the document's last write, from the provenance.
-    etag = f'"{hashlib.sha1(body).hexdigest()}"'
+    # only what changed): the document's version tag (what If-Match of a write compares), then
+    # a hash of this representation. Last-Modified is the document's last write (provenance).
+    etag = f'"{document_tag(_store(), kind, key)}.{hashlib.sha1(body).hexdigest()[:12]}"'
     modified = last_modified(_store(), _document_graph(kind, key) or "")
     headers = {"ETag": etag, "Link": f'</{kind}/{key}>; rel="alternate"; type="text/html"'}
     if modified:
