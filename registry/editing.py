@@ -33,8 +33,15 @@ from .store import Store, graph_iri, provenance_graph, resource_iri, valid_key
 from .validation import Validator
 
 _OFFERED_BY = ox.NamedNode(str(SCHEMA.offeredBy))
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _MAKES_OFFER = ox.NamedNode(str(SCHEMA.makesOffer))
 _INVALIDATED = ox.NamedNode(str(PROV.wasInvalidatedBy))
+# Concepts and ontology terms: the same for every registry, never a document's to say.
+_SHARED = "https://w3id.org/pes-registry/"
+# Labels a served document adds for the resources it links to (registry.web.resources.LABELS).
+_LABELS = frozenset({"https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                     "http://www.w3.org/2000/01/rdf-schema#label",
+                     "http://www.w3.org/2004/02/skos/core#notation"})
 
 
 class PreconditionFailed(Exception):
@@ -210,8 +217,10 @@ class Editor:
     def main_key(self, kind: str, triples: list[ox.Triple]) -> str:
         """The key of the one main resource of ``kind`` a body describes (for creates)."""
         prefix = f"{self.store.base}/id/{kind}/"
+        # typed subjects only: a served document also carries labels of what it links to
         keys = {t.subject.value[len(prefix):].split("#", 1)[0] for t in triples
-                if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)}
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)
+                and "#" not in t.subject.value and t.predicate == _RDF_TYPE}
         if len(keys) != 1:
             raise InputError(
                 f"Treść musi opisywać dokładnie jeden zasób {prefix}{{klucz}} (znaleziono {len(keys)}). / "
@@ -329,9 +338,28 @@ class Editor:
     def _prepared(self, kind: str, key: str, data: bytes, fmt) -> list[ox.Triple]:
         if kind not in KINDS or not valid_key(key):
             raise NotFound()
-        triples = self.parse(kind, data, fmt)
+        triples = self.without_context(kind, key, self.parse(kind, data, fmt))
         self._check_target(kind, key, triples)
         return triples
+
+    def without_context(self, kind: str, key: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+        """A document as ``GET /{kind}/{key}.{ext}`` serves it, less what it adds for readers:
+        the description of the document itself and the labels of the resources it links to.
+        So a client may read a document, change it and send it back as it is."""
+        iri = resource_iri(self.store.base, kind, key)
+        page = graph_iri(self.store.base, kind, key)
+        offers = {t.subject.value for t in triples if kind == "entity" and t.predicate == _OFFERED_BY
+                  and t.object.value == iri}
+
+        def inside(term) -> bool:
+            return _within(term, iri) or (isinstance(term, ox.NamedNode)
+                                          and term.value.split("#", 1)[0] in offers)
+
+        linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and inside(t.subject)}
+        return [t for t in triples
+                if not (isinstance(t.subject, ox.NamedNode) and t.subject.value == page)
+                and not (t.predicate.value in _LABELS and not inside(t.subject)
+                         and (t.subject in linked or t.subject.value.startswith(_SHARED)))]
 
     def _source(self, kind: str, key: str, triples: list[ox.Triple]) -> Source:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
