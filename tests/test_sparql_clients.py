@@ -216,6 +216,9 @@ def test_openapi_is_valid_3_1_and_complete(live):
     validate(document)
     assert document["openapi"].startswith("3.1")
     assert {f"/api/queries/{n}" for n in all_queries()} <= set(document["paths"])
+    write = document["paths"]["/id/{kind}/{key}"]
+    assert {"put", "delete"} <= set(write) and "post" in document["paths"]["/api/{kind}"]
+    assert {"412", "422", "428"} <= set(write["put"]["responses"])
     cpv = document["paths"]["/api/queries/offers_by_cpv"]["get"]["parameters"][0]
     assert cpv["name"] == "cpv" and cpv["required"] is True
     docs = request(live.url, "GET", "/api/docs")

@@ -219,6 +219,7 @@ def openapi():
                 },
             }
         }
+    paths.update(_write_paths())
     document = {
         "openapi": "3.1.0",
         "info": {
@@ -230,13 +231,101 @@ def openapi():
         },
         "servers": [{"url": base}],
         "paths": paths,
-        "components": {"schemas": {"Error": {
-            "type": "object", "required": ["error", "status"],
-            "properties": {"error": {"type": "string"}, "status": {"type": "integer"},
-                           "parameter": {"type": "string"}},
-        }}},
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error", "status"],
+                    "properties": {"error": {"type": "string"}, "status": {"type": "integer"},
+                                   "parameter": {"type": "string"}},
+                },
+                "Saved": {
+                    "type": "object", "required": ["iri", "page", "status", "version", "warnings"],
+                    "properties": {"iri": {"type": "string"}, "page": {"type": "string"},
+                                   "status": {"type": "string", "enum": ["created", "replaced", "unchanged"]},
+                                   "version": {"type": "integer"},
+                                   "warnings": {"type": "array", "items": {"type": "string"}}},
+                },
+                "ValidationReport": {
+                    "type": "object", "required": ["conforms", "messages"],
+                    "properties": {"conforms": {"type": "boolean"},
+                                   "messages": {"type": "array", "items": {"type": "string"}},
+                                   "warnings": {"type": "array", "items": {"type": "string"}},
+                                   "documents": {"type": "array", "items": {"type": "object"}}},
+                },
+            },
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer",
+                                          "description": "An API token (`pes-registry user token`, or /account)."}},
+        },
     }
     return jsonify(document)
+
+
+WRITE_BODIES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+KIND_ENUM = ["entity", "offer", "opportunity", "action", "programme", "unit"]
+
+
+def _write_paths() -> dict:
+    """The write API (registry.web.write) in OpenAPI terms."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    body = {"required": True, "content": {m: {"schema": {"type": "string"}} for m in WRITE_BODIES}}
+    kind = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": KIND_ENUM}}
+    key = {"name": "key", "in": "path", "required": True,
+           "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}}
+    if_match = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                "description": "The ETag of the version being replaced (required when it exists; `*`: any)."}
+    common = {
+        "400": {"description": "The body cannot be read or describes other resources", "content": error},
+        "401": {"description": "No credentials", "content": error},
+        "403": {"description": "Not this user's role or entity", "content": error},
+        "413": {"description": "The body is too large"},
+        "415": {"description": "Not an RDF format the API reads", "content": error},
+        "422": {"description": "The document does not conform to the shapes: the report as JSON, or the "
+                               "SHACL validation report as RDF by Accept",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationReport"}},
+                            "text/turtle": {"schema": {"type": "string"}}}},
+    }
+    saved = {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}
+    security = [{"token": []}]
+    return {
+        "/api/{kind}": {"post": {
+            "operationId": "createDocument", "tags": ["write"], "security": security,
+            "summary": "Create a document (administrators; an entity's editors: its offers)",
+            "description": "The body describes one resource {BASE}/id/{kind}/{key}; relative IRIs resolve "
+                           "against {BASE}/id/.",
+            "parameters": [kind], "requestBody": body,
+            "responses": {"201": {"description": "Created", "content": saved,
+                                  "headers": {"Location": {"schema": {"type": "string"}},
+                                              "ETag": {"schema": {"type": "string"}}}},
+                          "409": {"description": "The resource exists", "content": error}, **common},
+        }},
+        "/id/{kind}/{key}": {
+            "put": {
+                "operationId": "replaceDocument", "tags": ["write"], "security": security,
+                "summary": "Replace a document (or create it where the role allows)",
+                "description": "A document read from /{kind}/{key}.{ttl,jsonld,nt,rdf} may be sent back as "
+                               "it is; an entity sent without offers keeps its offers.",
+                "parameters": [kind, key, if_match], "requestBody": body,
+                "responses": {"200": {"description": "Replaced (or unchanged)", "content": saved},
+                              "201": {"description": "Created", "content": saved},
+                              "410": {"description": "The resource was withdrawn", "content": error},
+                              "412": {"description": "If-Match names another version", "content": error},
+                              "428": {"description": "If-Match is missing", "content": error}, **common},
+            },
+            "delete": {
+                "operationId": "withdrawDocument", "tags": ["write"], "security": security,
+                "summary": "Withdraw a document (it then answers 410 Gone; its history stays)",
+                "parameters": [kind, key, if_match,
+                               {"name": "reason", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "Withdrawn"},
+                              "401": common["401"], "403": common["403"],
+                              "404": {"description": "No such resource", "content": error},
+                              "409": {"description": "Other documents still link to it", "content": error},
+                              "410": {"description": "Withdrawn already", "content": error},
+                              "412": {"description": "If-Match names another version", "content": error},
+                              "428": {"description": "If-Match is missing", "content": error}},
+            },
+        },
+    }
 
 
 def _typed(value: str, json_type: str):
