@@ -24,7 +24,7 @@ from .. import editing
 from ..errors import InputError, UsageError, ValidationFailed
 from ..namespaces import KINDS
 from ..store import resource_iri, valid_key
-from .auth import current_user
+from .auth import REALM, current_user
 from .http import content_type
 
 bp = Blueprint("write", __name__)
@@ -69,9 +69,12 @@ def _bilingual(e: Exception) -> tuple[str, str]:
 
 
 def _unauthorised() -> Response:
+    if g.get("registry_bad_token"):
+        return _error(401, "Token jest nieznany, wycofany albo jego konto jest wyłączone.",
+                      "The token is unknown, revoked or its account is disabled.",
+                      **{"WWW-Authenticate": REALM + ', error="invalid_token"'})
     return _error(401, "Zaloguj się albo podaj token API (Authorization: Bearer …).",
-                  "Log in or send an API token (Authorization: Bearer …).",
-                  **{"WWW-Authenticate": 'Bearer realm="pes-registry"'})
+                  "Log in or send an API token (Authorization: Bearer …).", **{"WWW-Authenticate": REALM})
 
 
 def _forbidden(why_pl: str, why_en: str) -> Response:
