@@ -44,7 +44,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from .editing import Editor
 
     app.extensions["registry.editor"] = Editor(app.extensions["registry.store"], settings)
+    from .history import History
+
+    app.extensions["registry.history"] = History.attach(app.extensions["registry.store"])
     i18n.init_app(app)
+    from .web import auth, write
+
+    auth.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     http.init_cors(app)
@@ -53,10 +59,21 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(changes.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(write.bp)
+    from .web import account as web_account
+
+    app.register_blueprint(web_account.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(vocab.bp)
     app.register_blueprint(web_dumps.bp)
     app.register_blueprint(catalog.bp)
+    from .web import history as web_history
+
+    app.register_blueprint(web_history.bp)
+    app.register_blueprint(web_history.control)
+    from .web import editing as web_editing
+
+    app.register_blueprint(web_editing.bp)
     app.wsgi_app = sparql.SparqlFastPath(app)
     return app
 
@@ -69,3 +86,6 @@ def close_app(app: Flask) -> None:
     index = app.extensions.get("registry.search")
     if index is not None:
         index.close()
+    history = app.extensions.get("registry.history")
+    if history is not None:
+        history.close()

@@ -43,6 +43,9 @@ class Context:
 
         if self._store is None:
             self._store = Store(self.settings.data_dir, self.settings.base)
+            from .history import History
+
+            History.attach(self._store)  # replaced and withdrawn documents are kept as versions
         return self._store
 
 
@@ -211,12 +214,33 @@ def dump(obj: Context, file: Path) -> None:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.pass_obj
+def backup(obj: Context, directory: Path) -> None:
+    """Write a consistent backup (store, accounts, history) to DIRECTORY, a new folder; while the
+    server runs, the server makes it."""
+    from .backup import backup as do_backup
+
+    manifest = do_backup(obj.settings.data_dir, obj.settings.base, directory)
+    click.echo(f"Backup written to {directory}: store version {manifest['storeVersion']}, "
+               f"{manifest['counts']['quads']} quads, {len(manifest['files'])} files.")
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace a store that is not empty.")
 @click.pass_obj
 def restore(obj: Context, file: Path, replace: bool) -> None:
-    """Rebuild the store from a dump written by `dump`."""
+    """Rebuild the store from a dump written by `dump`, or bring back a backup folder written by
+    `backup` (store, accounts and history)."""
+    from .backup import is_backup, restore_backup
     from .store import restore as do_restore
+
+    if is_backup(file):
+        manifest = restore_backup(obj.settings.data_dir, file, obj.settings.base, replace=replace)
+        click.echo(f"Backup of {manifest['created']} restored into {obj.settings.data_dir}: store version "
+                   f"{manifest['storeVersion']}, {manifest['counts']['quads']} quads.")
+        return
 
     count = do_restore(obj.settings.data_dir, file, obj.settings.base, replace=replace)
     click.echo(f"{count} quads restored into {obj.settings.data_dir}.")
@@ -326,6 +350,126 @@ def template(kind: str, file: Path) -> None:
     click.echo(f"Template for {kind} written to {file}.")
 
 
+@cli.group()
+def user() -> None:
+    """User accounts (kept apart from the data; works while the server runs)."""
+
+
+def _accounts():
+    from .accounts import Accounts
+
+    return Accounts.for_settings(click.get_current_context().obj.settings)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UsageError("no password on standard input")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("give the password on standard input with --password-stdin")
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+
+
+@user.command("add")
+@click.argument("login")
+@click.option("--name", required=True, help="The person's name (shown to administrators).")
+@click.option("--admin", "role", flag_value="admin", help="An administrator: every document, accounts, requests.")
+@click.option("--editor", "role", flag_value="editor", help="An entity editor: only the entities given.")
+@click.option("--entity", "entities", multiple=True, help="Key of an entity the user may edit (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def user_add(login: str, name: str, role: str | None, entities: tuple[str, ...], password_stdin: bool) -> None:
+    """Add an account with LOGIN (an e-mail address); the password is asked twice."""
+    from .accounts import check_password_rules
+    from .store import valid_key
+
+    if role is None:
+        raise UsageError("choose the role: --admin or --editor")
+    for key in entities:
+        if not valid_key(key):
+            raise UsageError(f"--entity {key!r}: an entity key is lower-case letters, digits and hyphens")
+    accounts = _accounts()
+    password = _read_password(password_stdin)
+    check_password_rules(password)
+    added = accounts.add_user(login, name, password, role)
+    for key in entities:
+        added = accounts.grant(added.id, key)
+    click.echo(f"User {added.login} added ({added.role}"
+               + (f"; entities: {', '.join(sorted(added.entities))}" if added.entities else "") + ").")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the accounts as JSON.")
+def user_list(as_json: bool) -> None:
+    """List the accounts."""
+    users = _accounts().users()
+    if as_json:
+        click.echo(json.dumps([{"id": u.id, "login": u.login, "name": u.name, "role": u.role,
+                                "entities": sorted(u.entities), "disabled": u.disabled} for u in users],
+                              ensure_ascii=False, indent=2))
+        return
+    for u in users:
+        click.echo(f"{u.id:>4}  {u.login:30} {u.role:7} {'disabled' if u.disabled else 'active':9}"
+                   f"{u.name}" + (f"  [{', '.join(sorted(u.entities))}]" if u.entities else ""))
+    click.echo(f"{len(users)} account(s).")
+
+
+@user.command("disable")
+@click.argument("login")
+def user_disable(login: str) -> None:
+    """Disable an account: its sessions end and its API tokens stop working."""
+    click.echo(f"User {_accounts().disable(login).login} disabled.")
+
+
+@user.command("enable")
+@click.argument("login")
+def user_enable(login: str) -> None:
+    """Enable a disabled account again."""
+    click.echo(f"User {_accounts().enable(login).login} enabled.")
+
+
+@user.command("token")
+@click.argument("login")
+@click.option("--name", default="API", show_default=True, help="What the token is for.")
+def user_token(login: str, name: str) -> None:
+    """Issue an API token for LOGIN; it is printed once and cannot be shown again."""
+    from .accounts import AccountError
+
+    accounts = _accounts()
+    found = accounts.by_login(login)
+    if found is None:
+        raise AccountError(f"No account with the login {login}.")
+    token = accounts.issue_token(found.id, name)
+    issued = accounts.tokens(found.id)[-1]
+    click.echo(f"Token {issued.id} ({issued.name}) for {found.login}; copy it now, it is not shown again:",
+               err=True)
+    click.echo(token)
+
+
+@user.command("tokens")
+@click.argument("login")
+def user_tokens(login: str) -> None:
+    """List the API tokens of LOGIN (never their values)."""
+    from .accounts import AccountError
+
+    accounts = _accounts()
+    found = accounts.by_login(login)
+    if found is None:
+        raise AccountError(f"No account with the login {login}.")
+    for tok in accounts.tokens(found.id):
+        used = tok.last_used.isoformat(timespec="seconds") if tok.last_used else "never used"
+        click.echo(f"{tok.id:>4}  {tok.name:20} created {tok.created.isoformat(timespec='seconds')}, {used}")
+
+
+@user.command("revoke")
+@click.argument("token_id", type=int)
+def user_revoke(token_id: int) -> None:
+    """Revoke the API token TOKEN_ID (see `user tokens`)."""
+    _accounts().revoke_token(token_id)
+    click.echo(f"Token {token_id} revoked.")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -352,10 +496,14 @@ def serve(obj: Context, host: str, port: int, threads: int, workers: int | None)
     lemma("gotowanie")  # loads the Polish dictionary now rather than on the first search
     click.echo(f"Serving on http://{host}:{port}/ (data: {settings.data_dir}; "
                f"{threads} threads, {settings.sparql_workers} query workers)")
+    from .backup import start_control, stop_control
+
+    start_control(app, settings.data_dir, host, port)  # lets `pes-registry backup` ask this server
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="pes-registry",
                        channel_timeout=max(120, int(settings.sparql_timeout) + 30))
     finally:
+        stop_control(settings.data_dir)
         close_app(app)
 
 

@@ -28,6 +28,12 @@ The builder:
 
 The same cache holds what is derived once per store version for the VoID description (counts
 of classes and properties) and the sitemap (``cached``).
+
+Documents harvested from other registries: the whole-registry N-Quads and TriG dumps hold them
+(they hold the whole store); the datasets' dumps and the CSVs (``entities.csv``, ``offers.csv``)
+hold this registry's documents only, since they are the distributions of its own datasets. The
+CSVs' column ``source`` (this registry's base) is there because the lists' CSVs, which may mix
+registries, have the same columns.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ version, so their labels are read once from the shipped files and kept in memory
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -82,10 +84,16 @@ def concept_key(iri: str) -> tuple[str, str] | None:
     return scheme, key
 
 
-def href(iri: str, base: str) -> str:
-    """Where a page shows an IRI: instances and shared terms on this site, others as they are."""
+def href(iri: str, base: str, harvested: Iterable[str] = ()) -> str:
+    """Where a page shows an IRI: instances and shared terms on this site, others as they are.
+    Instances of the registries in ``harvested`` (their bases) have local pages too:
+    ``/harvested/{kind}/{key}?source={their base}``."""
     if iri.startswith(base + "/id/"):
         return iri[len(base):].replace("/id/", "/", 1)
+    for source in harvested:
+        if iri.startswith(source + "/id/"):
+            path, mark, fragment = iri[len(source) + 4:].partition("#")
+            return f"/harvested/{path}?{urlencode({'source': source})}{mark}{fragment}"
     if iri.startswith(VOCAB_BASE):
         return "/vocab/" + iri[len(VOCAB_BASE):]
     if iri.startswith(ONTOLOGY_NS):

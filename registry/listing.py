@@ -7,11 +7,16 @@ the HTML, JSON, CSV and Atom forms are all made from it, so they always agree.
 Facets are disjunctive within one facet (``cityPart=a&cityPart=b``: either) and conjunctive
 across facets; each facet's counts are computed with the other facets' filters applied, so a
 count says what ticking that value would add.
+
+Every list holds this registry's documents and those harvested from other registries; the facet
+``source`` tells them apart (``source=local``, or ``source=`` the base of a harvested registry).
+Without a filter a list shows all of them, this registry's first among rows equally relevant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,7 +27,7 @@ from .errors import UsageError
 from .labels import terms
 from .namespaces import VOCAB_BASE
 from .queries import concept_keys
-from .search import CHUNK, CLOSED_STATUSES, Hit, Index
+from .search import CHUNK, CLOSED_STATUSES, LOCAL, Hit, Index, Source
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class FacetSpec:
     pl: str
     en: str
     schemes: tuple[str, ...] = ()  # concept schemes of the values ("" = not concepts)
-    values: str = "concept"  # concept, bool, unit, year, computed
+    values: str = "concept"  # concept, bool, unit, year, computed, source
     implicit: str | None = None  # a value that matches every filter of this facet ("*")
     collapsed: bool = False  # many values: shown in a closed <details>
 
@@ -54,6 +59,7 @@ AREA = FacetSpec("area", "Obszar zadań publicznych", "Public-task area", ("publ
 LEGAL_FORM = FacetSpec("legalForm", "Forma prawna", "Legal form", ("legal-form", "unit-type"))
 ART94 = FacetSpec("art94", "Zamówienie zastrzeżone (art. 94 Pzp)", "Reserved contract (art. 94)",
                   values="bool")
+SOURCE = FacetSpec("source", "Źródło", "Source", values="source")
 
 LISTS: dict[str, ListSpec] = {
     "entities": ListSpec(
@@ -61,14 +67,14 @@ LISTS: dict[str, ListSpec] = {
         (LEGAL_FORM, FacetSpec("status", "Status", "Status", ("status-type",)),
          FacetSpec("cityPart", "Część miasta", "City part", ("city-part",), collapsed=True),
          FacetSpec("district", "Okręg", "District", ("district",), collapsed=True),
-         CPV_DIVISION, CPV, AREA, ART94),
+         CPV_DIVISION, CPV, AREA, ART94, SOURCE),
         ("relevance", "name", "newest"), "name"),
     "offers": ListSpec(
         "offers", "offer", "Oferta PES", "PES offers",
         (CPV_DIVISION, CPV, FacetSpec("category", "Kategoria", "Category", ("offer-category",)),
          FacetSpec("cityPart", "Obszar działania", "Area served", ("city-part",), implicit="*",
                    collapsed=True),
-         LEGAL_FORM, ART94),
+         LEGAL_FORM, ART94, SOURCE),
         ("relevance", "name", "newest"), "name"),
     "opportunities": ListSpec(
         "opportunities", "opportunity", "Możliwości współpracy", "Cooperation opportunities",
@@ -79,7 +85,8 @@ LISTS: dict[str, ListSpec] = {
          FacetSpec("status", "Etap", "Stage", ("opportunity-status",)),
          FacetSpec("publisher", "Ogłaszający", "Published by", values="unit", collapsed=True),
          FacetSpec("reserved", "Zamówienie zastrzeżone (art. 94 Pzp)", "Reserved contract (art. 94)",
-                   values="bool")),
+                   values="bool"),
+         SOURCE),
         ("relevance", "deadline", "newest", "name"), "deadline"),
     "actions": ListSpec(
         "actions", "action", "Współpraca zrealizowana", "Cooperation done",
@@ -87,7 +94,8 @@ LISTS: dict[str, ListSpec] = {
          FacetSpec("mode", "Tryb", "Mode", ("mode",)),
          AREA,
          FacetSpec("year", "Rok", "Year", values="year", collapsed=True),
-         FacetSpec("unit", "Jednostka miasta", "City unit", values="unit", collapsed=True)),
+         FacetSpec("unit", "Jednostka miasta", "City unit", values="unit", collapsed=True),
+         SOURCE),
         ("relevance", "newest", "oldest", "name"), "newest"),
 }
 
@@ -109,6 +117,10 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 100_000
+# A unit of another registry is named by its IRI (one of this registry by its key); a source is
+# ``local`` or the base of a harvested registry.
+_UNIT_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,300}/id/unit/[a-z0-9][a-z0-9-]{0,79}$")
+_SOURCE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,300}$")
 
 
 @dataclass
@@ -204,14 +216,18 @@ def _check_value(facet: FacetSpec, value: str) -> None:
     elif facet.values == "year":
         ok = value.isdigit() and len(value) == 4
     elif facet.values == "unit":
-        ok = 0 < len(value) <= 80 and all(c.isalnum() or c == "-" for c in value)
+        ok = (0 < len(value) <= 80 and all(c.isalnum() or c == "-" for c in value)) or bool(_UNIT_IRI.match(value))
+    elif facet.values == "source":
+        ok = value == LOCAL or bool(_SOURCE_IRI.match(value))
     elif facet.values == "computed":
         ok = (facet.name, value) in COMPUTED_LABELS
     if not ok:
         raise UsageError(f"{facet.name}: unknown value {value!r}.")
 
 
-def value_label(index: Index, facet: FacetSpec, value: str, lang: str) -> str:
+def value_label(index: Index, facet: FacetSpec, value: str, lang: str,
+                sources: dict[str, Source] | None = None) -> str:
+    """The label of a facet value (``sources``: ``index.sources()``, when the caller has it)."""
     i = 0 if lang == "pl" else 1
     if facet.values == "computed":
         return COMPUTED_LABELS[(facet.name, value)][i]
@@ -220,8 +236,18 @@ def value_label(index: Index, facet: FacetSpec, value: str, lang: str) -> str:
     if facet.values == "year":
         return value
     if facet.values == "unit":
-        hit = index.hit(f"{index.store.base}/id/unit/{value}")
-        return (hit.names.get(lang) or hit.name) if hit else value
+        iri = value if ":" in value else f"{index.store.base}/id/unit/{value}"
+        hit = index.hit(iri)
+        if hit is None:
+            return value
+        name = hit.names.get(lang) or hit.name
+        if ":" in value:  # another registry's unit: say which
+            source = (index.sources() if sources is None else sources).get(hit.base)
+            return f"{name} ({source.label(lang)})" if source else name
+        return name
+    if facet.values == "source":
+        source = (index.sources() if sources is None else sources).get(value)
+        return source.label(lang) if source else value
     if value == "*":
         return "całe miasto" if lang == "pl" else "the whole city"
     all_terms = terms()
@@ -312,6 +338,7 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
         result = result & bm
 
     facets = []
+    sources = index.sources() if with_facets else {}
     for facet in spec.facets if with_facets else ():
         others = candidates
         for name, bm in filters.items():
@@ -328,15 +355,18 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
             if implicit is not None and n:
                 n = (bm | implicit).intersection_cardinality(others)
             if n or value in chosen:
-                values.append(FacetValue(value, value_label(index, facet, value, lang), n, value in chosen))
+                values.append(FacetValue(value, value_label(index, facet, value, lang, sources), n,
+                                         value in chosen))
         for value in chosen:
             if value not in maps:
-                values.append(FacetValue(value, value_label(index, facet, value, lang), 0, True))
+                values.append(FacetValue(value, value_label(index, facet, value, lang, sources), 0, True))
         if facet.values == "computed":
             order = [v for f, v in COMPUTED_LABELS if f == facet.name]
             values.sort(key=lambda fv: order.index(fv.value))
         elif facet.values == "year":
             values.sort(key=lambda fv: fv.value, reverse=True)
+        elif facet.values == "source":  # this registry first, then the others by name
+            values.sort(key=lambda fv: (fv.value != LOCAL, fv.label.casefold(), fv.value))
         else:
             values.sort(key=lambda fv: (-fv.count, fv.label.casefold()))
         facets.append(FacetResult(facet, facet.pl if lang == "pl" else facet.en, values, chosen))
@@ -348,8 +378,10 @@ def run_list(index: Index, spec: ListSpec, params: Params, lang: str, *, all_ids
         params.sort = spec.default_sort
     sort = "name" if params.sort == "relevance" else params.sort
     if params.sort == "relevance" and found is not None:
-        # Relevance: rows with more of the query's words in their name first, then by name.
-        tiers = _tiers(result, found[1])
+        # Relevance: rows with more of the query's words in their name first, then this
+        # registry's rows before harvested ones, then by name.
+        local = index.local_ids(kind)
+        tiers = [part for tier in _tiers(result, found[1]) for part in (tier & local, tier - local) if part]
     else:
         tiers = [result]
     if all_ids:

@@ -5,6 +5,12 @@ from its document graph: what lists show, the words they are found by, the facet
 counted under, and their sort keys. The store stays the one source of truth: the index is
 derived, can be deleted at any time, and is rebuilt from the store when it does not match it.
 
+Rows come from this registry's documents (graphs ``{BASE}/{kind}/{key}``) and from the documents
+harvested from other registries (graphs ``{SOURCE}/{kind}/{key}`` that a write recorded in this
+registry's provenance graph, ``prov:generated``). A row is known by its full IRI, never by its bare
+key (``abc`` may be an entity here and in a harvested registry); the facet ``source`` holds
+``local`` for this registry's rows and the base of the harvested registry for the others.
+
 Keeping up with the store:
 
 * The store calls ``Index.changed`` after every committed write with the graphs it replaced or
@@ -25,6 +31,7 @@ import bisect
 import datetime as dt
 import json
 import logging
+import re
 import sqlite3
 import tempfile
 import threading
@@ -32,6 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
+from urllib.parse import urlsplit
 
 import numpy as np
 import pyoxigraph as ox
@@ -40,7 +48,7 @@ from pyroaring import BitMap
 from . import polish
 from .labels import concept_key, terms
 from .namespaces import DOCUMENT_KINDS, VOCAB_BASE
-from .store import Store
+from .store import Store, catalog_graph, provenance_graph
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,7 @@ GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ADMS = "http://www.w3.org/ns/adms#"
 DCAT = "http://www.w3.org/ns/dcat#"
+PROV = "http://www.w3.org/ns/prov#"
 
 ART94 = VOCAB_BASE + "cooperation-instrument/zamowienie-zastrzezone-art94"
 # Legal forms and unit types that may take a reserved contract (art. 94 Pzp) by what they are;
@@ -66,12 +75,15 @@ CLOSED_STATUSES = {"zamknieta", "rozstrzygnieta", "anulowana"}
 LIST_KINDS = ("entity", "offer", "opportunity", "action")
 INDEXED_KINDS = ("entity", "offer", "opportunity", "action", "unit", "programme")
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Term spaces: name words (folded words and lemmas), name stems, body words, body stems.
 TERM_SPACES = ("nw", "ns", "bw", "bs")
 CHUNK = 4096  # ids per bitmap of a sort order
 MIN_PREFIX = 3  # shorter query words match whole words only
 MAX_PREFIX_TERMS = 500  # words a prefix may stand for
+LOCAL = "local"  # the value of the facet ``source`` for this registry's own rows
+# A document graph of any registry: {base}/{kind}/{key}.
+_DOCUMENT_GRAPH = re.compile(r"^(https?://.+)/(" + "|".join(DOCUMENT_KINDS) + r")/([a-z0-9][a-z0-9-]*)$")
 
 
 def _terms(row: "Row") -> dict[str, list[str]]:
@@ -151,6 +163,13 @@ def _name(names: dict[str, str]) -> str:
 
 def _key(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def link_value(iri: str, local_base: str) -> str:
+    """The facet value of a linked instance (a publisher, a city unit): its key when it is this
+    registry's, else its full IRI, so the units of two registries never share a value."""
+    kind, key = iri.rsplit("/", 2)[-2:] if iri.count("/") >= 2 else ("", "")
+    return key if iri == f"{local_base}/id/{kind}/{key}" else iri
 
 
 def _concepts(iris: Iterable[str], scheme: str) -> set[str]:
@@ -327,7 +346,7 @@ def _offer_row(doc: _Doc, offer: str, entity: str, graph: str, entity_names: dic
                facets, sort_date=_day(doc.literal(offer, SCHEMA + "validFrom")), data=data)
 
 
-def _opportunity_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
+def _opportunity_rows(doc: _Doc, iri: str, graph: str, local_base: str) -> list[Row]:
     names = doc.texts(iri, SCHEMA + "name")
     kind = doc.iri(iri, PES + "opportunityKind")
     status = doc.iri(iri, PES + "opportunityStatus")
@@ -339,7 +358,7 @@ def _opportunity_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
         "kind": _concepts([kind] if kind else [], "cooperation-instrument"),
         "area": _concepts(areas, "public-task-area"),
         "status": _concepts([status] if status else [], "opportunity-status"),
-        "publisher": {_key(publisher)} if publisher else set(),
+        "publisher": {link_value(publisher, local_base)} if publisher else set(),
         "reserved": {"1"} if kind == ART94 else set(),
         **_cpv_facets(codes),
     }
@@ -358,7 +377,7 @@ def _opportunity_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
                 facets, sort_date=issued, deadline=deadline, data=data)]
 
 
-def _action_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
+def _action_rows(doc: _Doc, iri: str, graph: str, local_base: str) -> list[Row]:
     names = doc.texts(iri, SCHEMA + "name")
     form = doc.iri(iri, PES + "cooperationForm")
     mode = doc.iri(iri, PES + "mode")
@@ -373,7 +392,7 @@ def _action_rows(doc: _Doc, iri: str, graph: str) -> list[Row]:
         "mode": _concepts([mode] if mode else [], "mode"),
         "area": _concepts(areas, "public-task-area"),
         "year": {start[:4]} if start else set(),
-        "unit": {_key(unit)} if unit else set(),
+        "unit": {link_value(unit, local_base)} if unit else set(),
     }
     body = " ".join([*doc.all_text(iri, PES + "outcome"), *doc.all_text(iri, SCHEMA + "description"),
                      _labels_text([form or "", mode or "", *areas])])
@@ -393,26 +412,54 @@ def _simple_row(kind: str, doc: _Doc, iri: str, graph: str) -> list[Row]:
     return [Row(kind, _key(iri), iri, graph, _name(names), names, " ".join(names.values()), body, {})]
 
 
+def document_of_graph(graph: str, local_base: str) -> tuple[str, str, str] | None:
+    """(base, kind, key) of a document graph ``{base}/{kind}/{key}`` of this registry or of any
+    other, else None. This registry's documents are told by their base alone."""
+    prefix = local_base + "/"
+    if graph.startswith(prefix):
+        kind, _, key = graph[len(prefix):].partition("/")
+        if kind in DOCUMENT_KINDS and key and "/" not in key:
+            return local_base, kind, key
+    m = _DOCUMENT_GRAPH.match(graph)
+    if m is None or m.group(1) == local_base:
+        return None
+    return m.group(1), m.group(2), m.group(3)
+
+
+def harvested_graph(store: Store, graph: str) -> bool:
+    """True when a write of this registry recorded the graph (``prov:generated`` in its provenance
+    graph): a document harvested from another registry, not a stray graph of that shape."""
+    found = store.raw.quads_for_pattern(None, ox.NamedNode(PROV + "generated"), ox.NamedNode(graph),
+                                        ox.NamedNode(provenance_graph(store.base)))
+    return next(iter(found), None) is not None
+
+
 def rows_of_graph(store: Store, graph: str, today: str) -> list[Row]:
-    """The index rows of one document graph (none when it is not a document or is empty)."""
-    base = store.base
-    prefix = base + "/"
-    if not graph.startswith(prefix):
+    """The index rows of one document graph, this registry's or a harvested one (none when it is
+    not a document or is empty)."""
+    local = store.base
+    found = document_of_graph(graph, local)
+    if found is None:
         return []
-    kind, _, key = graph[len(prefix):].partition("/")
-    if kind not in DOCUMENT_KINDS or not key:
+    base, kind, key = found
+    source = LOCAL if base == local else base
+    if source != LOCAL and not harvested_graph(store, graph):
         return []
     iri = f"{base}/id/{kind}/{key}"
     doc = _Doc(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     if iri not in doc.by_subject:
         return []
     if kind == "entity":
-        return _entity_rows(doc, iri, graph, base, today)
-    if kind == "opportunity":
-        return _opportunity_rows(doc, iri, graph)
-    if kind == "action":
-        return _action_rows(doc, iri, graph)
-    return _simple_row(kind, doc, iri, graph)
+        rows = _entity_rows(doc, iri, graph, base, today)
+    elif kind == "opportunity":
+        rows = _opportunity_rows(doc, iri, graph, local)
+    elif kind == "action":
+        rows = _action_rows(doc, iri, graph, local)
+    else:
+        rows = _simple_row(kind, doc, iri, graph)
+    for row in rows:
+        row.facets["source"] = {source}
+    return rows
 
 
 def polish_sort_key(text: str) -> str:
@@ -428,6 +475,46 @@ def polish_sort_key(text: str) -> str:
     return "".join(out).strip()
 
 
+def _catalogue_titles(store: Store) -> dict[str, str]:
+    """The titles of this registry's catalogue, as stored in its catalogue graph."""
+    graph = ox.NamedNode(catalog_graph(store.base))
+    titles: dict[str, str] = {}
+    for q in store.raw.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Catalog"), graph):
+        for t in store.raw.quads_for_pattern(q.subject, ox.NamedNode(DCT + "title"), None, graph):
+            if isinstance(t.object, ox.Literal):
+                titles.setdefault(t.object.language or "", t.object.value)
+    return titles
+
+
+def _harvested_source(store: Store, base: str, graph: str) -> Source:
+    """A harvested registry, from the newest write recorded for one of its documents: when it
+    ended, what it recorded as its sources and their titles (``dct:title`` of the activity or of
+    a source it used, when recorded)."""
+    raw, pg = store.raw, ox.NamedNode(provenance_graph(store.base))
+
+    def objects(subject, prop: str) -> list:
+        return [q.object for q in raw.quads_for_pattern(subject, ox.NamedNode(prop), None, pg)]
+
+    newest = None
+    if graph:
+        for q in raw.quads_for_pattern(None, ox.NamedNode(PROV + "generated"), ox.NamedNode(graph), pg):
+            ended = next((o.value for o in objects(q.subject, PROV + "endedAtTime")), "")
+            if newest is None or ended > newest[0]:
+                newest = (ended, q.subject)
+    source = Source(base, base)
+    if newest is None:
+        return source
+    ended, activity = newest
+    used = [u for u in objects(activity, PROV + "used") if not isinstance(u, ox.Literal)]
+    for node in (activity, *used):
+        for o in objects(node, DCT + "title"):
+            if isinstance(o, ox.Literal):
+                source.titles.setdefault(o.language or "", o.value)
+    source.harvested = ended or None
+    source.files = sorted({o.value for u in used for o in objects(u, DCT + "source")})
+    return source
+
+
 # -- the index -----------------------------------------------------------------------------------
 
 
@@ -440,6 +527,45 @@ class Hit:
     name: str
     names: dict[str, str]
     data: dict
+    graph: str = ""
+
+    @property
+    def base(self) -> str:
+        """The base of the registry the resource belongs to (its IRI is ``{base}/id/...``)."""
+        return self.iri[:self.iri.rfind("/id/")]
+
+
+@dataclass
+class Source:
+    """A registry whose documents the index holds: this one (``value`` is ``LOCAL``) or one
+    harvested (``value`` is its base)."""
+
+    value: str
+    base: str
+    titles: dict[str, str] = field(default_factory=dict)  # language ("" for none) -> title
+    harvested: str | None = None  # ISO date-time of the newest write of its documents seen
+    files: list[str] = field(default_factory=list)  # what that write recorded as its sources
+
+    @property
+    def local(self) -> bool:
+        return self.value == LOCAL
+
+    @property
+    def catalogue(self) -> str:
+        """The address of its DCAT catalogue (a registry of this design publishes it there)."""
+        return f"{self.base}/catalog"
+
+    def label(self, lang: str = "pl") -> str:
+        """Its catalogue's title in a language (Polish, then any); else, for this registry,
+        "Ten rejestr" / "This registry", and for another its host."""
+        titles = self.titles
+        found = titles.get(lang) or titles.get("pl") or titles.get("") or next(iter(titles.values()), "")
+        if found:
+            return found
+        if self.local:
+            return "Ten rejestr" if lang == "pl" else "This registry"
+        parts = urlsplit(self.base)
+        return (parts.netloc + parts.path.rstrip("/")) or self.base
 
 
 class Index:
@@ -469,6 +595,7 @@ class Index:
         self._words: list[str] | None = None
         self._until: dict[int, str] = {}
         self._until_min: str | None = None
+        self._sources: tuple[tuple[str, int], dict[str, Source]] | None = None
         self.generation = 0
         try:
             db = self._open()
@@ -654,12 +781,12 @@ class Index:
         return row[0] if row else ""
 
     def document_graphs(self) -> Iterator[str]:
-        prefix = self.store.base + "/"
-        kinds = {f"{prefix}{k}/" for k in DOCUMENT_KINDS}
+        """The names of the graphs that look like documents, this registry's or another's
+        (``rows_of_graph`` keeps, of the others, those a harvest recorded)."""
+        local = self.store.base
         for g in self.store.raw.named_graphs():
-            name = g.value
-            if name.startswith(prefix) and any(name.startswith(k) for k in kinds):
-                yield name
+            if document_of_graph(g.value, local) is not None:
+                yield g.value
 
     def rebuild(self, progress=None) -> int:
         """Index every document of the store anew; returns the number of rows."""
@@ -852,16 +979,49 @@ class Index:
             return []
         marks = ",".join("?" * len(ids))
         found = {
-            r[0]: Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]))
+            r[0]: Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7])
             for r in self._reader().execute(
-                f"SELECT id, kind, key, iri, name, names, data FROM docs WHERE id IN ({marks})", ids)
+                f"SELECT id, kind, key, iri, name, names, data, graph FROM docs WHERE id IN ({marks})", ids)
         }
         return [found[i] for i in ids if i in found]
 
     def hit(self, iri: str) -> Hit | None:
         r = self._reader().execute(
-            "SELECT id, kind, key, iri, name, names, data FROM docs WHERE iri=?", (iri,)).fetchone()
-        return Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6])) if r else None
+            "SELECT id, kind, key, iri, name, names, data, graph FROM docs WHERE iri=?", (iri,)).fetchone()
+        return Hit(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7]) if r else None
+
+    # the registries of the rows
+
+    def local_ids(self, kind: str) -> BitMap:
+        """The rows of a kind that are this registry's own documents."""
+        return self.facet_bitmaps(kind, "source").get(LOCAL, BitMap())
+
+    def sources(self) -> dict[str, Source]:
+        """The registries the index holds rows of, by facet value: this one first, then the
+        harvested ones. Their titles and last harvest come from this registry's catalogue and
+        provenance graphs: a few lookups per registry, once per store version."""
+        self.ensure_current()
+        stamp = (self._version_cache(), self.generation)  # a write of provenance alone changes titles
+        cached = self._sources
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        generation = self.generation
+        first: dict[str, int] = {}
+        for kind in INDEXED_KINDS:
+            for value, bm in self.facet_bitmaps(kind, "source").items():
+                if bm and value != LOCAL:
+                    first[value] = min(first.get(value, bm.min()), bm.min())
+        out = {LOCAL: Source(LOCAL, self.store.base, _catalogue_titles(self.store))}
+        for value in sorted(first):
+            row = self._reader().execute("SELECT graph FROM docs WHERE id=?", (first[value],)).fetchone()
+            out[value] = _harvested_source(self.store, value, row[0] if row else "")
+        if generation == self.generation:
+            self._sources = (stamp, out)
+        return out
+
+    def source_bases(self) -> tuple[str, ...]:
+        """The bases of the harvested registries the index holds rows of."""
+        return tuple(s.base for s in self.sources().values() if not s.local)
 
     def facet_values_of(self, doc_id: int) -> dict[str, set[str]]:
         row = self._reader().execute("SELECT facets FROM docs WHERE id=?", (doc_id,)).fetchone()

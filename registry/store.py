@@ -143,6 +143,10 @@ class Store:
         # Called after each committed write with (graphs written, graphs removed, new version),
         # e.g. by the search index.
         self.listeners: list = []
+        # Called with (write, new version) before a write is applied, while the graphs it
+        # replaces or removes still hold their old content (the history keeps them). An error
+        # here stops the write before anything of it is applied.
+        self.recorders: list = []
         if self.path is None:
             self._ox = ox.Store()
             return
@@ -214,6 +218,8 @@ class Store:
         names, removed = write.names(), set(write.removed)
         try:
             new_version = self.version() + 1
+            for recorder in list(self.recorders):
+                recorder(write, new_version)
             if write.spool is None and write.size() <= SMALL_WRITE_BYTES:
                 self._ox.update(self._update_text(write, new_version))
             else:
@@ -397,6 +403,17 @@ class Store:
 
 
     # -- dumps --------------------------------------------------------------------------------
+
+    def checkpoint(self, target: Path) -> None:
+        """A consistent copy of the store in ``target`` (a folder that does not exist yet; hard
+        links where possible), taken between writes: a large write's bulk load is not one
+        transaction, so this waits until it is complete."""
+        if self.path is None:
+            raise StoreError("an in-memory store has no files to copy")
+        with self._journal_lock:
+            self._ox.flush()
+            self._ox.backup(str(target))
+
 
     def dump(self, target: Path) -> int:
         """Write the whole store as N-Quads or TriG (by extension, optionally ``.gz``)."""

@@ -4,6 +4,8 @@ A's endpoint joins both (B's endpoint on A's SERVICE allowlist)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import socket
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "sparql_queries" / "federation" / "catering_offers_in_two_registries.rq"
@@ -134,3 +137,43 @@ def test_harvest_reharvest_and_a_federated_query(registries):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=30)
         assert refused.value.code == 403
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"}),
+                                timeout=60) as answer:
+        return json.load(answer)
+
+
+def get_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as answer:
+        assert answer.status == 200
+        return answer.read().decode("utf-8")
+
+
+def test_harvested_documents_in_the_lists_and_pages(registries):
+    """After A harvests B, A's lists hold B's entities under B's source (filterable), each with a
+    local page that names B and links to B's own page; A's sitemap keeps to A's pages."""
+    (data_a, base_a, port_a), (data_b, base_b, port_b) = registries
+    with serving(data_b, base_b, port_b):
+        done = cli(data_a, base_a, "harvest", f"{base_b}/catalog")
+        assert done.returncode == 0, done.stdout + done.stderr
+    source = "source=" + urllib.parse.quote(base_b, safe="")
+    with serving(data_b, base_b, port_b), serving(data_a, base_a, port_a):
+        theirs = get_json(f"{base_b}/entities.json")["total"]
+        mine = get_json(f"{base_a}/entities.json?source=local")["total"]
+        body = get_json(f"{base_a}/entities.json")
+        counts = {v["value"]: (v["count"], v["label"]) for v in body["facets"]["source"]}
+        assert counts[base_b] == (theirs, f"127.0.0.1:{port_b}")  # no title recorded: B's host
+        assert counts["local"][0] == mine and body["total"] == mine + theirs
+        only = get_json(f"{base_a}/entities.json?{source}&per=100")
+        assert only["total"] == theirs and all(i["iri"].startswith(base_b + "/id/entity/") for i in only["items"])
+        item = only["items"][0]
+        assert item["page"] == f"{base_a}/harvested/entity/{item['key']}?{source}"
+        page = get_text(item["page"])
+        assert "Źródło:" in page and f'<a href="{base_b}/entity/{item["key"]}">' in page
+        assert str(escape(item["name"])) in get_text(item["source"]["original"])  # B's own page of it
+        rows = list(csv.DictReader(io.StringIO(get_text(f"{base_a}/entities.csv?{source}"))))
+        assert len(rows) == theirs and {r["source"] for r in rows} == {base_b}
+        sitemap = get_text(f"{base_a}/sitemap.xml")
+        assert base_b not in sitemap and "/harvested/" not in sitemap

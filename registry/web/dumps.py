@@ -182,7 +182,8 @@ def void():
 
 
 def _urls(store, settings, index, modified: str) -> Iterator[tuple[str, str]]:
-    """Every page of the site with its last change: (address, W3C date-time)."""
+    """Every page of the site with its last change: (address, W3C date-time). The local pages of
+    harvested documents are left out: they belong in their own registry's sitemap."""
     from .vocab import vocabulary
 
     base = settings.base.rstrip("/")
@@ -192,7 +193,7 @@ def _urls(store, settings, index, modified: str) -> Iterator[tuple[str, str]]:
     if index is not None:
         index.ensure_current()
         for kind in KINDS:
-            ids = list(index.kind_ids(kind))
+            ids = list(index.local_ids(kind))  # harvested documents are their registries' pages
             for start in range(0, len(ids), 500):
                 dates: dict[str, str] = {}
                 for hit in index.hits(ids[start:start + 500]):

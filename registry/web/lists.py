@@ -4,6 +4,10 @@
 HTML, JSON and CSV take the same parameters (``q``, ``sort``, ``page``, ``per`` and one per facet,
 repeatable). JSON gives one page with the facet counts; CSV gives every match in the list's order
 (a spreadsheet wants them all); Atom gives the 50 newest matches.
+
+Rows of documents harvested from other registries link to their local page,
+``/harvested/{kind}/{key}?source={their base}`` (``page_href``), and say where they come from
+(``source`` in JSON and CSV, a badge in HTML). The CSV bulk downloads hold this registry's rows only.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from flask import (
     abort,
     current_app,
     g,
+    has_request_context,
     render_template,
     request,
     stream_with_context,
@@ -32,7 +37,7 @@ from ..errors import UsageError
 from ..ingest import publisher_iri
 from ..listing import LISTS, SORT_LABELS, ListResult, Params, parse_params, run_list
 from ..namespaces import VOCAB_BASE
-from ..search import Hit, Index
+from ..search import LOCAL, Hit, Index, Source
 
 bp = Blueprint("lists", __name__)
 
@@ -51,6 +56,44 @@ def _base() -> str:
 
 def _lang() -> str:
     return getattr(g, "lang", "pl")
+
+
+def _sources(idx: Index | None = None) -> dict[str, Source]:
+    """The registries the index holds rows of (``Index.sources``), read once per request."""
+    idx = idx or index()
+    if not has_request_context():
+        return idx.sources()
+    cached = g.get("_registry_sources")
+    if cached is None or cached[0] is not idx:
+        cached = g._registry_sources = (idx, idx.sources())
+    return cached[1]
+
+
+def _harvested_bases(idx: Index | None = None) -> tuple[str, ...]:
+    return tuple(s.base for s in _sources(idx).values() if not s.local)
+
+
+def page_href(iri: str, idx: Index | None = None, base: str | None = None) -> str:
+    """Where an IRI is shown on this site: an instance of this registry at ``/{kind}/{key}``, one
+    of a harvested registry at ``/harvested/{kind}/{key}?source=...``, shared terms on their pages,
+    anything else as it is (template global)."""
+    return labels.href(str(iri), base or _base(), _harvested_bases(idx))
+
+
+def hit_href(h: Hit, idx: Index | None = None, base: str | None = None) -> str:
+    """The address of a row's page on this site (template global)."""
+    return page_href(h.iri, idx, base)
+
+
+def source_of(h: Hit, idx: Index | None = None, lang: str | None = None) -> dict | None:
+    """Where a harvested row comes from (value, base, label), None for this registry's own rows
+    (template global)."""
+    idx = idx or index()
+    if h.base == idx.store.base:
+        return None
+    found = _sources(idx).get(h.base)
+    label = found.label(lang or _lang()) if found else h.base
+    return {"value": h.base, "base": h.base, "label": label}
 
 
 def page_url(path: str, params: Params, **changes) -> str:
@@ -127,7 +170,7 @@ def list_page():
     points = []
     if path == "entities":
         points = [{"lat": h.data["lat"], "lon": h.data["lon"], "name": h.names.get(lang) or h.name,
-                   "href": f"/entity/{h.key}"} for h in result.hits if h.data.get("lat") is not None]
+                   "href": hit_href(h)} for h in result.hits if h.data.get("lat") is not None]
     expand = request.args.get("more")
     if expand is not None and expand not in {f.name for f in result.spec.facets}:
         abort(400, description=f"more: the name of a facet of this list, not {expand!r}.")
@@ -143,18 +186,37 @@ def list_page():
 
 
 def _item(h: Hit, linked: dict[str, str], lang: str) -> dict:
-    """One hit as JSON: its IRI and page, name, and data with concept labels."""
+    """One hit as JSON: its IRI and page, name, source, and data with concept labels."""
     base = _base()
-    item = {"iri": h.iri, "key": h.key, "page": f"{base}/{h.kind}/{h.key}", "name": h.names.get(lang) or h.name}
-    for k, v in h.data.items():
-        if isinstance(v, str) and (v.startswith(VOCAB_BASE) or v.startswith(base + "/id/")):
+    idx = index()
+    item = {"iri": h.iri, "key": h.key, "page": _absolute(hit_href(h, idx, base), base),
+            "name": h.names.get(lang) or h.name}
+    found = source_of(h, idx, lang)
+    item["source"] = ({"value": found["value"], "label": found["label"], "original": f"{h.base}/{h.kind}/{h.key}"}
+                      if found else {"value": LOCAL, "label": _sources(idx)[LOCAL].label(lang)})
+    starts = (VOCAB_BASE, base + "/id/", *(b + "/id/" for b in _harvested_bases(idx)))
+    for k, v in _data(h).items():
+        if isinstance(v, str) and v.startswith(starts):
             item[k] = {"iri": v, "label": linked.get(v) or labels.label(v, lang)}
         elif isinstance(v, list) and v and all(isinstance(x, str) for x in v) and any(
-                x.startswith((VOCAB_BASE, base + "/id/")) for x in v):
+                x.startswith(starts) for x in v):
             item[k] = [{"iri": x, "label": linked.get(x) or labels.label(x, lang)} for x in v]
         else:
             item[k] = v
     return item
+
+
+def _absolute(href: str, base: str) -> str:
+    return base + href if href.startswith("/") else href
+
+
+def _data(h: Hit) -> dict:
+    """A row's data for JSON and CSV: an opportunity's announcement (``foaf:page``) is
+    ``announcement``, so that ``page`` is always the row's page on this site."""
+    d = dict(h.data)
+    if "page" in d:
+        d["announcement"] = d.pop("page")
+    return d
 
 
 @bp.get("/entities.json")
@@ -191,14 +253,15 @@ def list_json():
 
 CSV_COLUMNS = {
     "entities": ["iri", "name", "legalForm", "unitOf", "unitOfName", "address", "cityPart", "district", "nip", "email",
-                 "telephone", "url", "status", "publicTaskArea", "art94", "offers", "modified", "page"],
+                 "telephone", "url", "status", "publicTaskArea", "art94", "offers", "modified", "page", "source",
+                 "sourceName"],
     "offers": ["iri", "name", "entity", "entityName", "cpv", "category", "areaServed", "minPrice",
                "maxPrice", "currency", "unitText", "priceOnRequest", "capacity", "declaredFit", "art94",
-               "page"],
+               "page", "source", "sourceName"],
     "opportunities": ["iri", "name", "kind", "status", "publisher", "publisherName", "issued", "deadline", "budget",
-                      "currency", "publicTaskArea", "cpv", "page"],
+                      "currency", "publicTaskArea", "cpv", "announcement", "page", "source", "sourceName"],
     "actions": ["iri", "name", "form", "mode", "partners", "partnersName", "unit", "unitName", "start", "end", "amount",
-                "beneficiaries", "answers", "page"],
+                "beneficiaries", "answers", "page", "source", "sourceName"],
 }
 
 
@@ -232,21 +295,28 @@ def list_csv():
 
 def csv_rows(idx: Index, path: str, ids: list[int], lang: str, base: str) -> Iterator[str]:
     """The CSV of a list (``path``: entities, offers, ...) of the rows ``ids``, in that order, in
-    pieces of 500 rows."""
+    pieces of 500 rows. ``source`` is the base of the registry a row comes from (this one's or a
+    harvested one's), ``sourceName`` that registry's name."""
     columns = CSV_COLUMNS[path]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
+    sources = idx.sources()
+    harvested = tuple(s.base for s in sources.values() if not s.local)
     for start in range(0, len(ids), 500):
         hits = idx.hits(ids[start:start + 500])
         linked = _linked(hits, idx, lang)
         for h in hits:
-            d = {"iri": h.iri, "name": h.names.get(lang) or h.name, "page": f"{base}/{h.kind}/{h.key}", **h.data}
+            origin = sources.get(LOCAL if h.base == idx.store.base else h.base)
+            d = {"iri": h.iri, "name": h.names.get(lang) or h.name,
+                 "page": _absolute(labels.href(h.iri, base, harvested), base), **_data(h),
+                 "source": h.base, "sourceName": origin.label(lang) if origin else h.base}
             for link in ("unitOf", "publisher", "unit", "partners"):
                 if d.get(link):
                     v = d[link]
                     d[link + "Name"] = [linked.get(x, "") for x in v] if isinstance(v, list) else linked.get(v, "")
-            writer.writerow([_csv_safe(_cell(d.get(c), linked, lang, base) if c not in ("iri", "page", "url")
+            writer.writerow([_csv_safe(_cell(d.get(c), linked, lang, base)
+                                       if c not in ("iri", "page", "url", "source", "announcement")
                                        else (d.get(c) or "")) for c in columns])
         yield out.getvalue()
         out.seek(0)
@@ -256,9 +326,11 @@ def csv_rows(idx: Index, path: str, ids: list[int], lang: str, base: str) -> Ite
 
 
 def full_csv(idx: Index, path: str, lang: str, base: str) -> Iterator[str]:
-    """The CSV of a whole list, unfiltered, in its default order (for the bulk downloads)."""
+    """The CSV of a whole list in its default order, this registry's rows only (for the bulk
+    downloads, which describe this registry; harvested data is its publisher's to publish)."""
     spec = LISTS[path]
-    result = run_list(idx, spec, parse_params(spec, MultiDict()), lang, all_ids=True, with_facets=False)
+    result = run_list(idx, spec, parse_params(spec, MultiDict({"source": LOCAL})), lang, all_ids=True,
+                      with_facets=False)
     ids = [int(i) for i in result.ids] if result.ids is not None else []
     return csv_rows(idx, path, ids, lang, base)
 
@@ -312,7 +384,7 @@ def opportunities_atom():
         parts += [
             "<entry>\n", f"<title>{xml_escape(h.names.get(lang) or h.name)}</title>\n",
             f"<id>{xml_escape(h.iri)}</id>\n",
-            f'<link rel="alternate" type="text/html" href="{xml_escape(base)}/opportunity/{xml_escape(h.key)}"/>\n',
+            f'<link rel="alternate" type="text/html" href="{xml_escape(_absolute(hit_href(h), base))}"/>\n',
             f"<updated>{xml_escape(day)}T00:00:00Z</updated>\n",
             f"<summary>{xml_escape(' · '.join(f for f in facts if f))}</summary>\n",
             *[f'<category term="{xml_escape(labels.local_name(a))}" label="{xml_escape(labels.label(a, lang))}"/>\n'
@@ -356,7 +428,9 @@ def home():
     spec = LISTS["opportunities"]
     params = Params("", "newest", 1, 6, {"open": ["open"]})
     newest = run_list(idx, spec, params, _lang(), with_facets=False)
-    counts = {k: idx.count(k) for k in ("entity", "offer", "opportunity", "action", "programme", "unit")}
+    counts = {k: idx.count(k) for k in ("entity", "offer", "opportunity", "action")}
+    # /programme shows this registry's programmes only
+    counts.update({k: len(idx.local_ids(k)) for k in ("programme", "unit")})
     return render_template("home.html", counts=counts, newest=newest, open_total=newest.total,
                            linked=_linked(newest.hits), today=dt.date.today().isoformat())
 
@@ -389,12 +463,13 @@ def entity_matches(opportunity_iri: str) -> dict:
 
 def list_items(hits: list[Hit], base: str, lang: str, start: int) -> list[dict]:
     """schema.org ListItems of a page of hits (for the page's JSON-LD)."""
-    return [{"@type": "ListItem", "position": start + n + 1, "url": f"{base}/{h.kind}/{h.key}",
+    return [{"@type": "ListItem", "position": start + n + 1, "url": _absolute(hit_href(h, base=base), base),
              "name": h.names.get(lang) or h.name} for n, h in enumerate(hits)]
 
 
 @bp.record_once
 def _globals(state) -> None:
     state.app.jinja_env.globals.update(opportunity_matches=opportunity_matches,
-                                       entity_matches=entity_matches)
+                                       entity_matches=entity_matches, page_href=page_href,
+                                       hit_href=hit_href, source_of=source_of)
     state.app.jinja_env.filters["list_items"] = list_items

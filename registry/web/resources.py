@@ -102,11 +102,22 @@ def document_triples(kind: str, key: str) -> list[ox.Triple] | None:
     return triples
 
 
+def _absent(kind: str, key: str, *, html: bool):
+    """410 Gone with the tombstone of a withdrawn resource (a page, or a short text for RDF
+    clients), else 404."""
+    from .history import tombstone
+
+    gone = tombstone(kind, key, html=html)
+    if gone is not None:
+        abort(gone)
+    abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+
+
 @bp.get("/id/<kind>/<key>")
 def dereference(kind: str, key: str):
     _check(kind, key)
     if _document_graph(kind, key) is None:
-        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+        _absent(kind, key, html=prefers_html("graph") or not request.headers.get("Accept", "").strip())
     if prefers_html("graph") or not request.headers.get("Accept", "").strip():
         target = f"/{kind}/{key}"
     else:
@@ -127,7 +138,7 @@ def document(kind: str, key: str, ext: str):
         abort(404, description=f"Documents are served as .ttl, .jsonld, .nt or .rdf, not .{ext}.")
     triples = document_triples(kind, key)
     if triples is None:
-        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+        _absent(kind, key, html=False)
     prefixes = dict(OUTPUT_PREFIXES, id=f"{_base()}/id/") if ext in ("ttl", "rdf") else None
     body = ox.serialize(triples, format=RDF_FORMATS[ext], prefixes=prefixes)
     # The ETag follows the content (a write elsewhere leaves it alone, so harvesters re-fetch
@@ -177,7 +188,7 @@ def page(kind: str, key: str):
     _check(kind, key)
     graph = _document_graph(kind, key)
     if graph is None:
-        abort(404, description=f"There is no resource /id/{kind}/{key} in this registry.")
+        _absent(kind, key, html=True)
     view = views.VIEWS.get(kind)
     data = view(_ctx(), key, graph) if view else None
     if data is None:  # something the dedicated page does not expect: show every property
@@ -253,3 +264,20 @@ def _value(term, labels: dict[str, str], base: str, lang: str) -> dict:
     if isinstance(term, ox.Literal):
         return {"kind": "literal", "text": term.value, "lang": term.language}
     return {"kind": "blank", "text": str(term)}
+
+
+# -- resources harvested from other registries (see ``views.harvested``) ----------------------
+
+
+@bp.get("/harvested/<kind>/<key>")
+def harvested_page(kind: str, key: str):
+    """The local page of a resource harvested from another registry, ``?source=`` its base: the
+    page of its kind with a box naming the source. Its data is the source's to serve."""
+    _check(kind, key)
+    source = request.args.get("source", "")
+    if not source:
+        abort(400, description="source: the base address of the registry the resource was harvested from.")
+    data = views.harvested(_ctx(), kind, key, source)
+    if data is None:
+        abort(404, description=f"No harvest brought the resource {source}/id/{kind}/{key} into this registry.")
+    return render_template("harvested.html", page=data, formats=(), media={})

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -301,6 +301,15 @@ class Doc:
         ]
 
 
+def _harvested_bases() -> tuple[str, ...]:
+    """The bases of the registries the search index holds harvested rows of (none outside the
+    web application)."""
+    from flask import current_app, has_app_context
+
+    index = current_app.extensions.get("registry.search") if has_app_context() else None
+    return index.source_bases() if index is not None else ()
+
+
 def statements(store: Store, subject, graph: ox.NamedNode | None) -> dict[str, list]:
     """The statements about one resource (an IRI or a node; in one graph), by predicate."""
     out: dict[str, list] = {}
@@ -312,14 +321,32 @@ def statements(store: Store, subject, graph: ox.NamedNode | None) -> dict[str, l
 
 @dataclass
 class Ctx:
-    """What every view needs: the store, the base of instance IRIs, the page's language and
-    today's date (for validity and deadlines)."""
+    """What every view needs: the store, the base of this registry's instance IRIs, the page's
+    language and today's date (for validity and deadlines). ``source`` is the base of another
+    registry when the page shows a document harvested from it."""
 
     store: Store
     base: str
     lang: str = "pl"
     today: dt.date = field(default_factory=dt.date.today)
     _names: dict[str, Text] = field(default_factory=dict)
+    source: str | None = None
+    _harvested: tuple[str, ...] | None = None
+
+    @property
+    def document_base(self) -> str:
+        """The base of the registry whose document the page shows."""
+        return self.source or self.base
+
+    def iri(self, kind: str, key: str) -> str:
+        """The IRI of the resource the page shows."""
+        return resource_iri(self.document_base, kind, key)
+
+    def harvested_bases(self) -> tuple[str, ...]:
+        """The bases of the harvested registries (their instances have pages here too)."""
+        if self._harvested is None:
+            self._harvested = _harvested_bases()
+        return self._harvested
 
     @property
     def other(self) -> str:
@@ -346,7 +373,7 @@ class Ctx:
         )
 
     def href(self, iri: str) -> str:
-        return labels.href(iri, self.base)
+        return labels.href(iri, self.base, self.harvested_bases())
 
     def page_url(self, iri: str) -> str:
         """Absolute address of an instance's page."""
@@ -436,7 +463,7 @@ def _crumb(href: str | None, text: str | Text) -> dict:
 
 
 def _base_page(ctx: Ctx, kind: str, key: str, title: Text, crumbs: list[dict]) -> dict:
-    iri = resource_iri(ctx.base, kind, key)
+    iri = ctx.iri(kind, key)
     return {
         "kind": kind,
         "key": key,
@@ -744,7 +771,7 @@ def _action_row(ctx: Ctx, subject: str, graph: ox.NamedNode) -> dict:
 
 
 def entity(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "entity", key)
+    iri = ctx.iri("entity", key)
     doc = Doc(ctx.store, graph)
     if not doc.has_type(iri, P + "SocialEconomyEntity"):
         return None
@@ -896,7 +923,7 @@ def entity(ctx: Ctx, key: str, graph: str) -> dict | None:
 
 
 def offer(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "offer", key)
+    iri = ctx.iri("offer", key)
     doc = Doc(ctx.store, graph)
     if not doc.has_type(iri, S + "Offer"):
         return None
@@ -921,7 +948,7 @@ def offer(ctx: Ctx, key: str, graph: str) -> dict | None:
 
 
 def opportunity(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "opportunity", key)
+    iri = ctx.iri("opportunity", key)
     doc = Doc(ctx.store, graph)
     if not doc.has_type(iri, P + "CooperationOpportunity"):
         return None
@@ -1077,7 +1104,7 @@ def opportunity(ctx: Ctx, key: str, graph: str) -> dict | None:
 
 
 def action(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "action", key)
+    iri = ctx.iri("action", key)
     doc = Doc(ctx.store, graph)
     if not doc.has_type(iri, P + "CooperationAction"):
         return None
@@ -1144,16 +1171,17 @@ def _latest(
     from flask import current_app
 
     from ..listing import newest_with
+    from ..search import link_value
 
     facet = {(str(DCT.publisher), "opportunity"): "publisher", (P + "cityUnit", "action"): "unit"}[
         (predicate, kind)]
     hits, total = newest_with(current_app.extensions["registry.search"], kind, facet,
-                              labels.local_name(target), LIST_LIMIT)
-    return [(None, h.iri, ox.NamedNode(graph_iri(ctx.base, kind, h.key))) for h in hits], total
+                              link_value(target, ctx.base), LIST_LIMIT)
+    return [(None, h.iri, ox.NamedNode(h.graph or graph_iri(h.base, kind, h.key))) for h in hits], total
 
 
 def unit(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "unit", key)
+    iri = ctx.iri("unit", key)
     doc = Doc(ctx.store, graph)
     types = [c for c in (P + "Municipality", P + "CityUnit") if doc.has_type(iri, c)]
     if not types:
@@ -1200,9 +1228,9 @@ def unit(ctx: Ctx, key: str, graph: str) -> dict | None:
         None, ox.NamedNode(str(ORG.unitOf)), ox.NamedNode(iri), None
     ):
         s = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
-        if s.startswith(f"{ctx.base}/id/unit/"):
+        if s.startswith(f"{ctx.document_base}/id/unit/"):
             subunits.add(s)
-        elif s.startswith(f"{ctx.base}/id/entity/"):
+        elif s.startswith(f"{ctx.document_base}/id/entity/"):
             run.add(s)
 
     def named(iris: set[str]) -> list[Link]:
@@ -1311,7 +1339,7 @@ def _resolution(ctx: Ctx, doc: Doc, iri: str) -> dict | None:
 
 
 def programme(ctx: Ctx, key: str, graph: str) -> dict | None:
-    iri = resource_iri(ctx.base, "programme", key)
+    iri = ctx.iri("programme", key)
     doc = Doc(ctx.store, graph)
     if not doc.has_type(iri, P + "CooperationProgramme"):
         return None
@@ -1519,3 +1547,58 @@ VIEWS = {
     "unit": unit,
     "programme": programme,
 }
+
+
+# -- resources harvested from other registries -----------------------------------------------
+
+
+def harvested_graph_of(store: Store, source: str, kind: str, key: str) -> str | None:
+    """The graph of a resource harvested from the registry at ``source``, or None when a harvest
+    brought no such resource (an offer lives in its entity's document)."""
+    from ..namespaces import DOCUMENT_KINDS
+    from ..search import harvested_graph
+
+    if kind in DOCUMENT_KINDS:
+        graph = graph_iri(source, kind, key)
+        found = store.has_graph(graph)
+    else:
+        offer = ox.NamedNode(resource_iri(source, kind, key))
+        graph = next((q.graph_name.value for q in store.raw.quads_for_pattern(
+            offer, ox.NamedNode(S + "offeredBy"), None, None)
+            if q.graph_name.value.startswith(f"{source}/entity/")), "")
+        found = bool(graph)
+    return graph if found and harvested_graph(store, graph) else None
+
+
+def harvested(ctx: Ctx, kind: str, key: str, source: str) -> dict | None:
+    """The page of a resource harvested from the registry whose base is ``source``: the page of
+    its kind, read from the harvested document, with ``harvested``: the source registry's name,
+    the original page, the time of the harvest that wrote the document and the source's
+    catalogue. None when no harvest brought that resource."""
+    from flask import current_app
+
+    from ..search import Source
+
+    if source not in ctx.harvested_bases():
+        return None
+    graph = harvested_graph_of(ctx.store, source, kind, key)
+    view = VIEWS.get(kind)
+    if graph is None or view is None:
+        return None
+    page = view(replace(ctx, source=source, _names={}), key, graph)
+    if page is None:
+        return None
+    info = current_app.extensions["registry.search"].sources().get(source) or Source(source, source)
+    provenance = page.get("provenance") or {}
+    page["harvested"] = {
+        "name": Text(info.label(ctx.lang)),
+        "base": source,
+        "home": web_url(source + "/"),
+        "original": web_url(f"{source}/{kind}/{key}"),
+        "catalogue": web_url(info.catalogue),
+        "date": provenance.get("date"),
+    }
+    page["template"] = f"{kind}.html"
+    if isinstance(page.get("jsonld"), dict):
+        page["jsonld"]["isBasedOn"] = page["harvested"]["original"]
+    return page
