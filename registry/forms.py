@@ -1216,9 +1216,6 @@ class Built:
     errors: dict[str, list[tuple[str, str]]]
     values: dict
 
-    def error_count(self) -> int:
-        return sum(len(v) for v in self.errors.values())
-
 
 def triples_from_form(kind: str, key: str, formdata: Mapping, base: str) -> Built:
     """The document of ``kind/key`` a submitted form describes (see the module's docstring)."""
@@ -1492,12 +1489,6 @@ class Messages:
             target = self.top_warnings if warning else self.top_errors
             if text not in target:
                 target.append(text)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors or self.warnings or self.top_errors or self.top_warnings)
-
-    def for_field(self, name: str) -> tuple[list[str], list[str]]:
-        return self.errors.get(name, []), self.warnings.get(name, [])
 
     def under(self, prefix: str) -> bool:
         """True when an error concerns this name or a name under it."""
