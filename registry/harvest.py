@@ -100,7 +100,8 @@ def harvest(store: Store, catalog_url: str, *, agent: str | None = None, timeout
         data = _only_base(triples_file, source_base)
         previous = _harvested_graphs(store, source_base)
         name = urls[0][0] if len(urls) == 1 else catalog_url
-        report.ingest = ingest(store, [Source(name=name, data=data)], partial=True, agent=agent,
+        report.ingest = ingest(store, [Source(name=name, data=data, titles=_catalog_titles(catalog))],
+                               partial=True, agent=agent,
                                documents_base=source_base, max_bytes=max(len(data) + 1, 1))
         gone = previous - _present(data, source_base)
         if gone:
@@ -109,6 +110,16 @@ def harvest(store: Store, catalog_url: str, *, agent: str | None = None, timeout
             report.withdrawn = sorted(gone)
         report.same_as = links.update(store)
     return report
+
+
+def _catalog_titles(triples: list[ox.Triple]) -> dict[str, str]:
+    """The catalogue's titles by language ("" for none), at most 200 characters each."""
+    catalogs = {t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == DCAT + "Catalog"}
+    titles: dict[str, str] = {}
+    for t in triples:
+        if t.subject in catalogs and t.predicate.value == DCT + "title" and isinstance(t.object, ox.Literal):
+            titles.setdefault(t.object.language or "", " ".join(t.object.value.split())[:200])
+    return titles
 
 
 def _fetch(url: str, timeout: float, accept: str) -> urllib.request.addinfourl:

@@ -60,6 +60,9 @@ class Source:
     name: str
     data: bytes
     format: str | None = None
+    # Titles of the source by language ("" for none), recorded as its dct:title (e.g. the title
+    # of a harvested registry's catalogue).
+    titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_path(cls, path: Path, *, max_bytes: int, format: str | None = None) -> Source:
@@ -978,6 +981,8 @@ def _provenance(base: str, activity: str, sources: Sequence[Source], graphs: Ite
             ox.Quad(s, ox.NamedNode(str(DCT.source)), ox.Literal(source.name), g),
             ox.Quad(s, ox.NamedNode(str(PES.checksum)), ox.Literal(source.checksum), g),
         ]
+        q += [ox.Quad(s, ox.NamedNode(str(DCT.title)), ox.Literal(text, language=lang) if lang else ox.Literal(text), g)
+              for lang, text in sorted(source.titles.items())]
     generated = []
     prov_generated, was_generated_by = ox.NamedNode(str(PROV.generated)), ox.NamedNode(str(PROV.wasGeneratedBy))
     for graph in graphs:

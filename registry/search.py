@@ -557,15 +557,15 @@ class Source:
 
     def label(self, lang: str = "pl") -> str:
         """Its catalogue's title in a language (Polish, then any); else, for this registry,
-        "Ten rejestr" / "This registry", and for another its host."""
+        "Ten rejestr" / "This registry". Another registry's title is followed by its host (two
+        registries of this software may well share a title); without a title, its host."""
         titles = self.titles
         found = titles.get(lang) or titles.get("pl") or titles.get("") or next(iter(titles.values()), "")
-        if found:
-            return found
         if self.local:
-            return "Ten rejestr" if lang == "pl" else "This registry"
+            return found or ("Ten rejestr" if lang == "pl" else "This registry")
         parts = urlsplit(self.base)
-        return (parts.netloc + parts.path.rstrip("/")) or self.base
+        host = (parts.netloc + parts.path.rstrip("/")) or self.base
+        return f"{found} ({host})" if found else host
 
 
 class Index:

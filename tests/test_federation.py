@@ -164,7 +164,9 @@ def test_harvested_documents_in_the_lists_and_pages(registries):
         mine = get_json(f"{base_a}/entities.json?source=local")["total"]
         body = get_json(f"{base_a}/entities.json")
         counts = {v["value"]: (v["count"], v["label"]) for v in body["facets"]["source"]}
-        assert counts[base_b] == (theirs, f"127.0.0.1:{port_b}")  # no title recorded: B's host
+        # B's catalogue title, as the harvest recorded it (the same software's default title as
+        # A's), with B's host
+        assert counts[base_b] == (theirs, f"Rejestr podmiotów ekonomii społecznej w Toruniu (127.0.0.1:{port_b})")
         assert counts["local"][0] == mine and body["total"] == mine + theirs
         only = get_json(f"{base_a}/entities.json?{source}&per=100")
         assert only["total"] == theirs and all(i["iri"].startswith(base_b + "/id/entity/") for i in only["items"])

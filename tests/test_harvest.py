@@ -305,13 +305,13 @@ def test_harvested_documents_are_listed_and_filtered_by_source(both, path, cls):
     assert body["total"] == mine + theirs  # everything by default
     facet = body["facets"]["source"]
     assert [(v["value"], v["count"]) for v in facet] == [("local", mine), (OTHER, theirs)]
-    assert [v["label"] for v in facet] == [CATALOG_TITLE, "127.0.0.1:9"]  # no title recorded: the host
+    assert [v["label"] for v in facet] == [CATALOG_TITLE, "Rejestr B (127.0.0.1:9)"]  # the source catalogue's title, as the harvest recorded it
 
     only = client.get(f"/{path}.json?per=100&{OTHER_Q}").json
     assert only["total"] == theirs and only["filters"] == {"source": [OTHER]}
     for item in only["items"]:
         assert item["iri"].startswith(OTHER + "/id/")
-        assert item["source"] == {"value": OTHER, "label": "127.0.0.1:9",
+        assert item["source"] == {"value": OTHER, "label": "Rejestr B (127.0.0.1:9)",
                                   "original": f"{OTHER}/{item['iri'].split('/id/')[1]}"}
         assert item["page"] == f"{BASE}/harvested/{item['iri'].split('/id/')[1]}?{OTHER_Q}"
     local = client.get(f"/{path}.json?per=100&source=local").json
@@ -321,7 +321,7 @@ def test_harvested_documents_are_listed_and_filtered_by_source(both, path, cls):
 
     rows = list(csv.DictReader(io.StringIO(client.get(f"/{path}.csv?{OTHER_Q}").get_data(as_text=True))))
     assert len(rows) == theirs
-    assert {(r["source"], r["sourceName"]) for r in rows} == {(OTHER, "127.0.0.1:9")}
+    assert {(r["source"], r["sourceName"]) for r in rows} == {(OTHER, "Rejestr B (127.0.0.1:9)")}
     assert all(r["iri"].startswith(OTHER + "/id/") and r["page"].startswith(BASE + "/harvested/") for r in rows)
     every = list(csv.DictReader(io.StringIO(client.get(f"/{path}.csv").get_data(as_text=True))))
     assert len(every) == mine + theirs
@@ -330,7 +330,7 @@ def test_harvested_documents_are_listed_and_filtered_by_source(both, path, cls):
     assert "Źródło" in html and f'name="source" value="{OTHER}"' in html
     first = only["items"][0]
     assert f'href="/harvested/{first["iri"].split("/id/")[1]}?{OTHER_Q}"' in html
-    assert 'class="hit-source"' in html and "127.0.0.1:9" in html
+    assert 'class="hit-source"' in html and "Rejestr B" in html
     assert f'href="/{first["iri"].split("/id/")[1]}"' not in html  # never the local address
 
 
@@ -369,7 +369,7 @@ def test_the_same_key_in_two_registries_gives_two_rows(both):
     assert sum(publishers[v]["count"] for v in other_units) == _count(store, OPPORTUNITY, OTHER)
     unit = sorted(other_units)[0]
     short = unit.rsplit("/", 1)[1]
-    assert publishers[unit]["label"].endswith("(127.0.0.1:9)")
+    assert publishers[unit]["label"].endswith("(Rejestr B (127.0.0.1:9))")
     theirs = client.get("/opportunities.json", query_string={"publisher": unit, "per": 100}).json
     mine = client.get("/opportunities.json", query_string={"publisher": short, "per": 100}).json
     assert theirs["total"] == publishers[unit]["count"] and mine["total"] == publishers[short]["count"]
@@ -390,7 +390,7 @@ def test_a_harvested_page_shows_its_source(both):
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
     assert 'class="notice harvested-source"' in html
-    assert "Źródło:" in html and "127.0.0.1:9" in html and "— pobrano <time" in html
+    assert "Źródło:" in html and "Rejestr B" in html and "— pobrano <time" in html
     assert f'<a href="{OTHER}/entity/{key}">' in html  # the original page
     assert f'<a href="{OTHER}/catalog">' in html  # the source catalogue
     assert f'<link rel="canonical" href="{OTHER}/entity/{key}">' in html
@@ -462,7 +462,7 @@ def test_the_source_title_as_recorded_and_escaped(local):
         client = app.test_client()
         key = subject.value.rsplit("/", 1)[1]
         facet = client.get("/entities.json").json["facets"]["source"]
-        assert [v["label"] for v in facet] == ["Ten rejestr", title]  # no catalogue written here
+        assert [v["label"] for v in facet] == ["Ten rejestr", f"{title} (127.0.0.1:9)"]  # no catalogue here
         assert [v["label"] for v in client.get("/entities.json?lang=en").json["facets"]["source"]][0] == "This registry"
         for url in (f"/harvested/entity/{key}?{OTHER_Q}", f"/entities?{OTHER_Q}"):
             html = client.get(url).get_data(as_text=True)
