@@ -255,3 +255,29 @@ def test_created_offer_appears_in_the_public_list(live):
     assert r.headers["ETag"]
     page = request(live.url, "GET", "/offers?q=Nowa+oferta", headers={"Accept": "text/html"})
     assert "pierogi-z-przystani" in page.text and listing.status == 200
+
+
+def test_pages_offer_edit_to_those_who_may_and_history_to_all(live):
+    opportunity = one_key(live, "opportunity")
+
+    def page(path: str, who: str | None) -> str:
+        headers = {"Accept": "text/html"}
+        if who:
+            headers["Authorization"] = f"Bearer {live.tokens[who]}"
+        reply = request(live.url, "GET", path, headers=headers)
+        assert reply.status == 200
+        return reply.text
+
+    edit_a, edit_offer = f'href="/entity/{A}/edit"', f'href="/offer/{A_OFFER}/edit"'
+    assert edit_a in page(f"/entity/{A}", "editor_a") and f'href="/entity/{A}/offers/new"' in page(f"/entity/{A}", "editor_a")
+    assert edit_offer in page(f"/offer/{A_OFFER}", "editor_a")
+    assert edit_a not in page(f"/entity/{A}", "editor_b") and edit_offer not in page(f"/offer/{A_OFFER}", "editor_b")
+    anonymous = page(f"/entity/{A}", None)
+    assert edit_a not in anonymous and f'href="/entity/{A}/history"' in anonymous
+    assert f'href="/opportunity/{opportunity}/edit"' in page(f"/opportunity/{opportunity}", "admin")
+    assert f'href="/opportunity/{opportunity}/edit"' not in page(f"/opportunity/{opportunity}", "editor_a")
+    # the edit links lead to the forms, which let the same users in
+    for who, status in (("editor_a", 200), ("editor_b", 403)):
+        reply = request(live.url, "GET", f"/entity/{A}/edit",
+                        headers={"Accept": "text/html", "Authorization": f"Bearer {live.tokens[who]}"})
+        assert reply.status == status

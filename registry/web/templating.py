@@ -50,9 +50,26 @@ def days_from(day: str, today: str) -> int:
         return 0
 
 
+def may_edit(kind: str, key: str) -> bool:
+    """May the user of this request edit the record (pages show "Edit" to those who may)?"""
+    from .auth import current_user, may_edit_entity
+
+    user = current_user()
+    if user is None or user.disabled:
+        return False
+    if user.is_admin:
+        return True
+    if kind == "entity":
+        return may_edit_entity(user, key)
+    if kind == "offer":
+        owner = current_app.extensions["registry.editor"].offer_entity(key)
+        return owner is not None and may_edit_entity(user, owner)
+    return False
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["days_from"] = days_from
-    app.jinja_env.globals.update(json_ld=json_ld, lang_url=lang_url)
+    app.jinja_env.globals.update(json_ld=json_ld, lang_url=lang_url, may_edit=may_edit)
     app.jinja_env.globals.update(map_tiles=map_tiles, map_assets_needed=map_assets_needed)
     app.jinja_env.trim_blocks = False
 
