@@ -233,10 +233,10 @@ def backup(obj: Context, directory: Path) -> None:
 def restore(obj: Context, file: Path, replace: bool) -> None:
     """Rebuild the store from a dump written by `dump`, or bring back a backup folder written by
     `backup` (store, accounts and history)."""
-    from .backup import is_backup, restore_backup
+    from .backup import restore_backup
     from .store import restore as do_restore
 
-    if is_backup(file):
+    if file.is_dir():
         manifest = restore_backup(obj.settings.data_dir, file, obj.settings.base, replace=replace)
         click.echo(f"Backup of {manifest['created']} restored into {obj.settings.data_dir}: store version "
                    f"{manifest['storeVersion']}, {manifest['counts']['quads']} quads.")
@@ -496,15 +496,28 @@ def serve(obj: Context, host: str, port: int, threads: int, workers: int | None)
     lemma("gotowanie")  # loads the Polish dictionary now rather than on the first search
     click.echo(f"Serving on http://{host}:{port}/ (data: {settings.data_dir}; "
                f"{threads} threads, {settings.sparql_workers} query workers)")
+    import signal
+
     from .backup import start_control, stop_control
 
     start_control(app, settings.data_dir, host, port)  # lets `pes-registry backup` ask this server
+    from .dumps import Rebuilder
+
+    # downloads are rebuilt once writes pause, so the first request after a change finds them
+    rebuilder = Rebuilder(app.extensions["registry.store"], settings, delay=settings.dumps_rebuild_delay,
+                          index=app.extensions["registry.search"]).start(now=True)
+    signal.signal(signal.SIGTERM, _stop)  # a polite stop runs the clean-up below
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="pes-registry",
                        channel_timeout=max(120, int(settings.sparql_timeout) + 30))
     finally:
+        rebuilder.stop()
         stop_control(settings.data_dir)
         close_app(app)
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 def _search_index(store):

@@ -122,6 +122,14 @@ class Settings:
         },
     )
 
+    dumps_rebuild_delay: float = field(
+        default=30.0,
+        metadata={
+            "env": "REGISTRY_DUMPS_REBUILD_DELAY",
+            "doc": "Seconds without writes after which the server rebuilds the downloads in the background.",
+        },
+    )
+
     tiles_url: str = field(
         default=DEFAULT_TILES_URL,
         metadata={
@@ -180,6 +188,8 @@ class Settings:
             raise ValueError("REGISTRY_SPARQL_WORKERS must be between 1 and 256")
         if self.sparql_max_result_bytes <= 0 or self.sparql_max_body_bytes <= 0:
             raise ValueError("REGISTRY_SPARQL_MAX_RESULT_BYTES and REGISTRY_SPARQL_MAX_BODY_BYTES must be positive")
+        if not 0 <= self.dumps_rebuild_delay <= 24 * 3600:
+            raise ValueError("REGISTRY_DUMPS_REBUILD_DELAY must be between 0 and 86400 seconds")
         if self.sparql_worker_memory < 0:
             raise ValueError("REGISTRY_SPARQL_WORKER_MEMORY must not be negative")
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", self.licence):

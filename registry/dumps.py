@@ -664,3 +664,71 @@ def _n(iri) -> ox.NamedNode:
 
 def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+
+
+# -- rebuilding in the background ----------------------------------------------------------------
+
+
+class Rebuilder:
+    """Rebuilds the downloads in the background once writes have paused, so that the first
+    request after a change finds them ready instead of waiting for the build.
+
+    A store listener notes each write; a daemon thread waits until ``delay`` seconds pass without
+    one, then builds every dump of ``DUMPS`` for the store version of the moment (the whole store
+    first), one after the other at low priority. A build that a newer write makes stale is
+    started again by ``cached``; a request for a file being built waits for that build. Errors
+    are logged and never reach the write that triggered them.
+    """
+
+    def __init__(self, store: Store, settings: Settings, *, delay: float = 30.0,
+                 index: Index | None = None):
+        self.store, self.settings, self.delay, self.index = store, settings, delay, index
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+        self._last_write = 0.0
+        self.rounds = 0  # completed rounds of builds (for tests and logs)
+        self._thread = threading.Thread(target=self._run, name="dumps-rebuild", daemon=True)
+        store.listeners.append(self._noted)
+
+    def start(self, *, now: bool = False) -> Rebuilder:
+        """Start the thread; ``now`` builds at once whatever is missing for the current version."""
+        if now:
+            self._changed.set()
+        self._thread.start()
+        return self
+
+    def _noted(self, _written, _removed, _version: int) -> None:
+        import time
+
+        self._last_write = time.monotonic()
+        self._changed.set()
+
+    def _run(self) -> None:
+        import logging
+        import time
+
+        log = logging.getLogger(__name__)
+        while not self._stop.is_set():
+            if not self._changed.wait(timeout=1.0):
+                continue
+            quiet = self.delay - (time.monotonic() - self._last_write)
+            if quiet > 0:  # writes are still coming: wait for a pause
+                self._stop.wait(min(quiet, 5.0))
+                continue
+            self._changed.clear()
+            for dump in DUMPS:
+                if self._stop.is_set() or self._changed.is_set():
+                    break  # stopping, or newer writes: start over after the next pause
+                try:
+                    current(self.store, self.settings, dump.name, index=self.index)
+                except Exception:  # a failed build is retried at the next request or write
+                    log.exception("background build of %s failed", dump.name)
+            else:
+                self.rounds += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._noted in self.store.listeners:
+            self.store.listeners.remove(self._noted)
+        if self._thread.is_alive():
+            self._thread.join(timeout=60)

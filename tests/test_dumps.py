@@ -226,6 +226,34 @@ def test_a_write_renews_the_dumps(fresh):
     assert not old.exists()  # the older version is gone once the newer one is complete
 
 
+def test_the_downloads_are_rebuilt_in_the_background_once_writes_pause(fresh):
+    import time
+
+    store, live = fresh
+    rebuilder = dumps.Rebuilder(store, live.settings, delay=0.5).start(now=True)
+    try:
+        deadline = time.monotonic() + 120
+        while rebuilder.rounds < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        version = store.version()
+        assert all(dumps.built(live.settings, d.name, version) for d in dumps.DUMPS)
+        ingest(store, [source("units.ttl"), source("entity.ttl")])
+        assert store.version() > version
+        assert dumps.built(live.settings, "registry.nq.gz", store.version()) is None  # not at once
+        while rebuilder.rounds < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ready = dumps.built(live.settings, "registry.nq.gz", store.version())
+        assert ready is not None  # built before anyone asked
+        reply = get(live, "/dumps/registry.nq.gz")
+        import hashlib
+
+        assert reply.status == 200 and hashlib.sha256(reply.body).hexdigest() == ready.sha256.removeprefix("sha256:")
+        assert len(list(ox.parse(gzip.decompress(reply.body), ox.RdfFormat.N_QUADS))) == len(store)
+    finally:
+        rebuilder.stop()
+    assert rebuilder._noted not in store.listeners
+
+
 def test_built_without_building(tmp_path):
     settings = Settings(data_dir=tmp_path, base=BASE)
     assert dumps.built(settings, "registry.nq.gz") is None
