@@ -250,10 +250,6 @@ def stop_control(data_dir: Path) -> None:
 # -- restoring a backup -----------------------------------------------------------------------------
 
 
-def is_backup(path: Path) -> bool:
-    return Path(path).is_dir() and (Path(path) / MANIFEST).is_file()
-
-
 def restore_backup(data_dir: Path, source: Path, base: str, *, replace: bool = False) -> dict:
     """Bring back the store, the accounts and the history of a backup into ``data_dir`` (the
     server stopped). Every file is checked against the manifest first; the new store is built

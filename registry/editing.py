@@ -275,12 +275,13 @@ class Editor:
 
     def save(self, kind: str, key: str, data: bytes, fmt: ox.RdfFormat | str, *, organisation: str,
              if_match: str | None = None, create: bool | None = None,
-             require_match: bool = False) -> SaveResult:
+             require_match: bool = False, keep_offers: bool = True) -> SaveResult:
         """Create or replace the document of ``kind/key`` (see the module's docstring).
 
         ``create``: True refuses an existing resource (AlreadyExists), False a missing one
         (NotFound), None takes either. ``if_match`` must name the current version when given;
-        ``require_match`` makes it mandatory for a replace (PreconditionRequired)."""
+        ``require_match`` makes it mandatory for a replace (PreconditionRequired).
+        ``keep_offers=False`` writes an entity exactly as given, offers or none (a restore)."""
         triples = self._prepared(kind, key, data, fmt)
         with self.lock:
             tag = self.etag(kind, key)
@@ -302,7 +303,7 @@ class Editor:
                         f"Oferta należy do podmiotu {owner} i nie może przejść do innego. / "
                         f"The offer belongs to entity {owner} and cannot move to another."
                     )
-            if kind == "entity" and tag is not None:
+            if kind == "entity" and tag is not None and keep_offers:
                 triples = self._with_stored_offers(key, triples)
             report = ingest(self.store, [self._source(kind, key, triples)], agent=organisation,
                             validator=self.validator, max_bytes=self.settings.max_upload_bytes)

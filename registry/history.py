@@ -25,6 +25,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import weakref
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -62,6 +63,7 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE INDEX IF NOT EXISTS versions_by_graph ON versions (graph, id);
 CREATE INDEX IF NOT EXISTS versions_by_activity ON versions (replaced_by);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS restores (
     activity TEXT PRIMARY KEY,      -- the write that restored a version
     graph TEXT NOT NULL,
@@ -123,7 +125,9 @@ class History:
     """The versions of one store's documents. Thread-safe: a connection per call."""
 
     def __init__(self, store: Store, path: Path | None = None):
-        self.store = store
+        # The store holds the history (its recorder); the history does not keep the store alive,
+        # so a store let go of is closed (its lock released) as before.
+        self.store = weakref.proxy(store)
         self._tmp = None
         if path is None:
             if store.path is None:
@@ -136,8 +140,14 @@ class History:
         with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            with db:
+                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('base', ?)", (store.base,))
+            # Opened with another base (a mistaken --base), the provenance graph looked at is not
+            # the one the rows belong to: then nothing is cleaned up.
+            self._own_base = db.execute("SELECT value FROM meta WHERE key = 'base'").fetchone()[0] == store.base
         self._prov = ox.NamedNode(provenance_graph(store.base))
         self._lock = threading.Lock()
+        self._activities: dict[str, tuple[str | None, str | None, str | None]] = {}
         self.clean()
 
     @classmethod
@@ -160,7 +170,7 @@ class History:
     def close(self) -> None:
         try:
             self.store.recorders.remove(self.record)
-        except ValueError:
+        except (ValueError, ReferenceError):  # not attached, or the store is gone
             pass
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -188,9 +198,10 @@ class History:
                 contents = list(pool.map(read, existing, chunksize=16))
         else:
             contents = [read(g) for g in existing]
+        kept = self._kept(existing)
         rows = []
         for graph, (packed, triples) in zip(existing, contents, strict=True):
-            activity, time, organisation = self._generator(graph)
+            activity, time, organisation = self._generator(graph, kept.get(graph, set()))
             rows.append((graph, packed, triples, activity, time, organisation, write.marker,
                          int(graph in removed), new_version))
         if not rows:
@@ -209,6 +220,8 @@ class History:
     def clean(self) -> int:
         """Delete the rows of writes that never completed (their activity is not in the
         provenance graph); returns how many. Call only while no write is under way."""
+        if not self._own_base:
+            return 0
         with self._lock, closing(self._connect()) as db, db:
             activities = {a for (a,) in db.execute("SELECT DISTINCT replaced_by FROM versions")}
             activities |= {a for (a,) in db.execute("SELECT activity FROM restores")}
@@ -267,8 +280,7 @@ class History:
                 add(replaced_by, time, organisation, lambda: b"", kind="withdrawal", reason=reason)
         node = ox.NamedNode(graph)
         if self.store.raw.contains_named_graph(node):
-            hint = rows[-1][4] if rows and not rows[-1][5] else None
-            activity, time, organisation = self._generator(graph, hint)
+            activity, time, organisation = self._generator(graph, {r[1] for r in rows if r[1]})
             content = self.store.raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
             add(activity, time, organisation, lambda: content, current=True)
         out.reverse()
@@ -329,6 +341,23 @@ class History:
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _kept(self, graphs: list[str]) -> dict[str, set[str]]:
+        """For each graph, the activities whose content of it the history has kept (rows of
+        completed writes)."""
+        out: dict[str, set[str]] = {}
+        recorded: dict[str, bool] = {}
+        with closing(self._connect()) as db:
+            for i in range(0, len(graphs), 500):
+                chunk = graphs[i:i + 500]
+                for graph, generated_by, replaced_by in db.execute(
+                        "SELECT graph, generated_by, replaced_by FROM versions WHERE graph IN"
+                        f" ({','.join('?' * len(chunk))})", chunk):
+                    if replaced_by not in recorded:
+                        recorded[replaced_by] = self._recorded(replaced_by)
+                    if generated_by and recorded[replaced_by]:
+                        out.setdefault(graph, set()).add(generated_by)
+        return out
+
     def _loader(self, row_id: int) -> Callable[[], bytes]:
         def load() -> bytes:
             with closing(self._connect()) as db:
@@ -345,36 +374,39 @@ class History:
         return [q.object for q in self.store.raw.quads_for_pattern(subject, predicate, None, self._prov)]
 
     def _activity(self, activity: str) -> tuple[str | None, str | None, str | None]:
-        """(end time, organisation, description) of an activity."""
-        node = ox.NamedNode(activity)
-        ended = self._objects(node, ENDED)
-        agents = [o.value for o in self._objects(node, _ASSOCIATED) if isinstance(o, ox.NamedNode)]
-        reasons = [o.value for o in self._objects(node, _DESCRIPTION) if isinstance(o, ox.Literal)]
-        return (_utc(ended[0].value) if ended else None, agents[0] if agents else None,
-                reasons[0] if reasons else None)
+        """(end time, organisation, description) of a recorded activity (they never change, so
+        they are remembered: a bulk write's graphs mostly share the activity that made them)."""
+        found = self._activities.get(activity)
+        if found is None:
+            node = ox.NamedNode(activity)
+            ended = self._objects(node, ENDED)
+            agents = [o.value for o in self._objects(node, _ASSOCIATED) if isinstance(o, ox.NamedNode)]
+            reasons = [o.value for o in self._objects(node, _DESCRIPTION) if isinstance(o, ox.Literal)]
+            found = (_utc(ended[0].value) if ended else None, agents[0] if agents else None,
+                     reasons[0] if reasons else None)
+            if len(self._activities) > 10_000:
+                self._activities.clear()
+            self._activities[activity] = found
+        return found
 
-    def _generator(self, graph: str, hint: str | None = None) -> tuple[str | None, str | None, str | None]:
-        """(activity, time, organisation) of the write that made a graph's current content: the
-        newest activity that generated it. Of two that ended in the same second, the one the
-        history saw write the graph last (``hint``, or the newest row's replacing write)."""
+    def _generator(self, graph: str, superseded: set[str] | None = None) -> tuple[str | None, str | None, str | None]:
+        """(activity, time, organisation) of the write that made a graph's current content.
+
+        Of the activities that generated the graph, those whose content the history has kept
+        since (``superseded``: the ``generated_by`` of its completed rows) are past; the newest
+        of the others is the one (times have seconds only, so two writes of one second are told
+        apart this way)."""
         candidates = []
         for q in self.store.raw.quads_for_pattern(ox.NamedNode(graph), WAS_GENERATED_BY, None, self._prov):
             if isinstance(q.object, ox.NamedNode):
-                ended = self._objects(q.object, ENDED)
-                candidates.append((_utc(ended[0].value) if ended else "", q.object.value))
+                candidates.append((self._activity(q.object.value)[0] or "", q.object.value))
         if not candidates:
             return None, None, None
-        newest = max(candidates)[0]
-        tied = sorted(a for t, a in candidates if t == newest)
-        activity = tied[-1]
-        if len(tied) > 1:
-            if hint is None:
-                with closing(self._connect()) as db:
-                    row = db.execute("SELECT replaced_by FROM versions WHERE graph = ? AND removed = 0"
-                                     " ORDER BY id DESC LIMIT 1", (graph,)).fetchone()
-                hint = row[0] if row else None
-            if hint in tied:
-                activity = hint
+        if len(candidates) > 1:
+            if superseded is None:
+                superseded = self._kept([graph]).get(graph, set())
+            candidates = [c for c in candidates if c[1] not in superseded] or candidates
+        activity = max(candidates)[1]
         time, organisation, _ = self._activity(activity)
         return activity, time, organisation
 

@@ -256,3 +256,14 @@ def test_unchanged_write_is_no_new_version(editor):
     result = editor.save("entity", ENTITY, entity_doc(store), NT, organisation="https://example.org/org")
     assert [d.status for d in result.report.documents] == ["unchanged"]
     assert store.version() == version
+
+
+def test_a_restore_writes_the_entity_exactly_offers_or_none(editor):
+    store = editor.store
+    graph = f"{BASE}/entity/{ENTITY}"
+    profile = [q for q in store.quads(graph) if "/id/offer/" not in q.subject.value
+               and q.predicate.value != "https://schema.org/makesOffer"]
+    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in profile], format=NT)
+    editor.save("entity", ENTITY, data, NT, organisation="https://example.org/org", keep_offers=False)
+    assert editor.offer_entity(OFFER) is None
+    assert b"/id/offer/" not in entity_doc(store)

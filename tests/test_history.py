@@ -22,6 +22,7 @@ from registry.history import History
 from registry.ingest import Source, ingest, publisher_iri, withdraw
 from registry.store import Store, Write, graph_iri
 from registry.system import install
+from tests.browser_support import requires_browser
 from tests.conftest import BASE, DATA, source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +71,7 @@ def test_replaced_and_withdrawn_documents_are_kept_as_versions(store, three_vers
     assert set(History.diff(versions[1], versions[0]).removed) == set(versions[1].triples())
     # Old versions are not in the store: SPARQL's default graph never sees them.
     assert not store.has_graph(GRAPH)
-    assert not list(store.query(f"ASK {{ <{BASE}/id/entity/przystan> ?p ?o }}", union=True)) or \
-        not store.query(f"ASK {{ <{BASE}/id/entity/przystan> ?p ?o }}")
+    assert not bool(store.query(f"ASK {{ <{BASE}/id/entity/przystan> ?p ?o }}"))
     gone = history.withdrawal("entity", "przystan")
     assert gone.label == "Spółdzielnia Socjalna „Przystań”" and gone.reason == "Likwidacja podmiotu"
     assert gone.organisation == CITY
@@ -113,6 +113,28 @@ def test_a_write_that_fails_after_its_row_was_written_shows_no_version(store, hi
     assert [v.number for v in history.versions("entity", "przystan")] == [1]  # ... but not shown
     assert history.clean() == 1  # and it goes when the history is opened again
     assert history.counts()["versions"] == 0
+
+
+def test_opened_with_another_base_the_history_deletes_nothing(tmp_path):
+    data = tmp_path / "data"
+    store = Store(data, BASE)
+    install(store)
+    history = History.attach(store)
+    ingest(store, [source("units.ttl"), entity()], agent=CITY)
+    ingest(store, [entity(area="3")], agent=CITY)
+    assert history.counts()["versions"] == 1
+    history.close()
+    store.close()
+    del store
+    mistaken = Store(data, "http://localhost:9999")  # say, a command run without the right --base
+    assert History.attach(mistaken).counts()["versions"] == 1
+    mistaken.close()
+    del mistaken
+    store = Store(data, BASE)
+    history = History.attach(store)
+    assert [v.number for v in history.versions("entity", "przystan")] == [2, 1]
+    history.close()
+    store.close()
 
 
 KILL_SCRIPT = """
@@ -197,8 +219,6 @@ def test_the_history_page_lists_versions_with_labelled_diffs(store, app, three_v
     assert "<del><a href=\"/vocab/public-task-area/2\">działalność na rzecz integracji" in html
     assert "<ins><a href=\"/vocab/public-task-area/3\">działalność charytatywna</a></ins>" in html
     assert "Przywróć wersję" not in html  # for administrators only
-    english = client.get("/entity/przystan/history?lang=en").get_data(as_text=True)
-    assert "Version 2" in english and "public task area" in english.lower()
 
     answer = client.get("/entity/przystan/history.json")
     assert answer.status_code == 200
@@ -218,6 +238,9 @@ def test_the_history_page_lists_versions_with_labelled_diffs(store, app, three_v
     assert client.get("/entity/nobody/history").status_code == 404
     assert client.get("/entity/przystan/history?page=9").status_code == 400
     assert client.get("/entity/przystan/history.xml").status_code == 404
+    english = client.get("/entity/przystan/history?lang=en").get_data(as_text=True)
+    assert "Version 2" in english and "public task area" in english.lower()
+    assert "Municipality of Toruń" in english
 
 
 def test_an_offers_history_is_its_entitys(store, app, history):
@@ -362,3 +385,29 @@ def test_history_json_is_valid_json_for_every_document_of_the_demo(tmp_path):
     finally:
         close_app(application)
         store.close()
+
+
+@requires_browser
+def test_the_history_and_tombstone_pages_pass_the_accessibility_checks(store, three_versions):
+    from tests.browser_support import check_accessibility, chromium, open_page, screenshot
+    from tests.http_support import live_server
+
+    ingest(store, [entity(area="4")], agent=CITY)  # back again: a fourth version after the withdrawal
+    with live_server(store, BASE) as live, chromium() as browser:
+        for path, status in (("/entity/przystan/history", 200), ("/entity/przystan/history?lang=en", 200),
+                             ("/unit/wydzial-zdrowia/history", 200)):
+            opened = open_page(browser, live.url)
+            assert opened.page.goto(live.url + path).status == status, path
+            opened.page.locator("details summary").first.click()  # the first version's content too
+            violations = check_accessibility(opened.page)
+            screenshot(opened.page, "history-" + path)
+            assert violations == [], violations
+            assert opened.foreign == [] and opened.errors == []
+            opened.close()
+        withdraw(store, [("entity", "przystan")], agent=CITY, reason="Likwidacja podmiotu")
+        opened = open_page(browser, live.url)
+        assert opened.page.goto(live.url + "/entity/przystan").status == 410
+        violations = check_accessibility(opened.page)
+        screenshot(opened.page, "gone-entity-przystan")
+        assert violations == [], violations
+        opened.close()

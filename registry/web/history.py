@@ -27,6 +27,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -116,7 +117,9 @@ def show(kind: str, key: str, ext: str | None):
         response = jsonify(_as_json(kind, key, data))
         response.vary.add("Accept")
         return response
-    return _render(kind, key, data)
+    response = make_response(_render(kind, key, data))
+    response.vary.add("Accept")
+    return response
 
 
 def _page(count: int) -> tuple[int, int]:
@@ -139,7 +142,9 @@ def _gather(kind: str, key: str, versions: list[Version], page: int, pages: int,
     for i, v in enumerate(shown):
         before = shown[i + 1] if i + 1 < len(shown) else older
         diff = History.diff(triples.get(before.number) if before else None, triples[v.number])
-        items.append({"version": v, "statements": len(triples[v.number]), "diff": diff, "first": before is None})
+        items.append({"version": v, "statements": len(triples[v.number]), "diff": diff, "first": before is None,
+                      # all of a content came or went: shown folded
+                      "whole": before is None or before.withdrawn or v.withdrawn})
     labels: dict[str, str] = {}
     predicate_labels: dict[str, str] = {}
     if with_labels:
@@ -205,7 +210,7 @@ def _render(kind: str, key: str, data: dict, *, status: int = 200, messages: lis
             "number": v.number, "when": _when(v.time), "kind": v.kind, "current": v.current,
             "organisation": v.organisation_label or v.organisation, "organisation_href": _local(v.organisation),
             "restored_from": v.restored_from, "reason": v.reason, "statements": item["statements"],
-            "first": item["first"],
+            "first": item["first"], "whole": item["whole"],
             "changes": _changes(item["diff"], data, iri),
             "restorable": not v.current and not v.withdrawn,
         })
@@ -310,7 +315,7 @@ def restore(kind: str, key: str, number: int):
     editor: editing.Editor = current_app.extensions["registry.editor"]
     user = current_user()
     try:
-        result = editor.save(kind, key, version.ntriples(), ox.RdfFormat.N_TRIPLES,
+        result = editor.save(kind, key, version.ntriples(), ox.RdfFormat.N_TRIPLES, keep_offers=False,
                              organisation=editor.organisation_for(user, kind, key))
     except ValidationFailed as e:
         rejected = [d for d in e.reports if d.rejected] or e.reports
