@@ -74,6 +74,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from .web import editing as web_editing
 
     app.register_blueprint(web_editing.bp)
+    from .web import evaluation as web_evaluation
+
+    app.register_blueprint(web_evaluation.bp)
+    from .web import report as web_report
+
+    app.register_blueprint(web_report.bp)
+    from .web import monitoring as web_monitoring
+
+    web_monitoring.init_app(app)  # /monitoring; keeps the computed indicators current
     app.wsgi_app = sparql.SparqlFastPath(app)
     return app
 

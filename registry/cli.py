@@ -338,6 +338,64 @@ def demo(obj: Context, if_empty: bool) -> None:
 
 
 @cli.command()
+@click.argument("year")
+@click.option("--programme", default=None, help="Key of the programme (default: the one in force in YEAR).")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Write to FILE, PDF or HTML by its extension (default: HTML to standard output).")
+@click.pass_obj
+def report(obj: Context, year: str, programme: str | None, output: Path | None) -> None:
+    """Write the implementation report of a cooperation programme for YEAR (art. 5a ust. 3 dpp)."""
+    from . import report as reports
+
+    number = reports.parse_year(year)
+    kind = output.suffix.lower() if output is not None else ".html"
+    if kind not in (".pdf", ".html", ".htm"):
+        raise UsageError("the report is written as .pdf or .html")
+    from .indicators import recompute
+
+    store = obj.store()
+    recompute(store, obj.settings)  # the computed indicators as the data stands now
+    data = reports.build(store, obj.settings.base, number, programme)
+    document = reports.render_document(data, site=obj.settings.base)
+    if output is None:
+        sys.stdout.buffer.write(document.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    body = reports.render_pdf(document) if kind == ".pdf" else document.encode("utf-8")
+    try:
+        output.write_bytes(body)
+    except OSError as e:
+        raise UsageError(f"cannot write {output}: {e.strerror}") from None
+    click.echo(f"Report of programme {data['key']} for {number} written to {output}.", err=True)
+
+
+@cli.command()
+@click.option("--programme", default=None, help="Key of one programme (default: every programme).")
+@click.option("--json", "as_json", is_flag=True, help="Print the values as JSON.")
+@click.pass_obj
+def indicators(obj: Context, programme: str | None, as_json: bool) -> None:
+    """Recompute the programme indicators from the data and print their values."""
+    from .indicators import definitions, records, recompute
+
+    store = obj.store()
+    if programme is not None and not any(p == programme for p in {d.programme for d in definitions(store)}):
+        raise UsageError(f"--programme {programme!r}: no such programme with indicators")
+    written = recompute(store, obj.settings, programme=programme)
+    rows = records(store, programme)
+    if as_json:
+        from decimal import Decimal
+
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2,
+                              default=lambda x: float(x) if isinstance(x, Decimal) else str(x)))
+    else:
+        for r in rows:
+            value = f"{r['value']}" + (f" {r['unit']}" if r["unit"] else "")
+            click.echo(f"{r['programme']:10} {r['indicator'].rsplit('#', 1)[-1]:13} {r['year']}  "
+                       f"{value:>18}  {r['query'] or 'manual':32} {r['name']}")
+    click.echo(f"{len(rows)} value(s); {written} observation(s) written.", err=True)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(["entities", "offers"]))
 @click.argument("file", type=click.Path(path_type=Path))
 def template(kind: str, file: Path) -> None:
@@ -536,6 +594,9 @@ def _update_derived(index) -> None:
     index.ensure_current()
     index.close()
     settings = click.get_current_context().obj.settings
+    from .indicators import recompute
+
+    recompute(index.store, settings)  # the programme indicators computed from the data
     refresh(index.store, settings, create=True)
 
 

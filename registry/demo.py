@@ -1426,7 +1426,10 @@ ACTIONS: tuple[tuple, ...] = (
 
 # Programmes. Sections follow art. 5a ust. 4 dpp; the strategic part adds diagnosis, legal basis
 # and vision. Indicators: (name, unit, baseline, target, source, {year: value}); a source that
-# looks like a query name is ``pes:computedBy``, any other text is ``pes:manualSource``.
+# looks like a query name is ``pes:computedBy``, any other text is ``pes:manualSource``. The
+# values are the programme document's observations: entered by hand for a manual indicator; for a
+# computed one, what the demo data gives (the registry computes the current values itself, see
+# ``registry.indicators``, and falls back to these only for years its query cannot give).
 # fmt: off
 PROGRAMMES: tuple[dict, ...] = (
     {
@@ -1609,23 +1612,23 @@ PROGRAMMES: tuple[dict, ...] = (
         ),
         "indicators": (
             ("Liczba PES w rejestrze", "podmioty", 20, 60, "indicator_pes_count",
-             {2013: 34, 2014: 52}),
-            ("Liczba opublikowanych ofert PES", "oferty", 0, 150, "indicator_offer_count",
-             {2013: 64, 2014: 131}),
-            ("Liczba zapotrzebowań opublikowanych przez jednostki miejskie", "ogłoszenia", 0, 40,
-             "indicator_opportunity_count", {2013: 14, 2014: 31}),
-            ("Liczba zamówień zastrzeżonych i z klauzulami społecznymi", "postępowania", 0, 6,
-             "Sprawozdanie Biura Zamówień Publicznych", {2013: 1, 2014: 4}),
+             {2013: 30, 2014: 33}),
+            ("Liczba opublikowanych ofert PES", "oferty", 0, 50, "indicator_offer_count",
+             {2013: 28, 2014: 30}),
+            ("Liczba zapotrzebowań opublikowanych przez jednostki miejskie", "ogłoszenia", 0, 10,
+             "indicator_opportunity_count", {2013: 4, 2014: 4}),
+            ("Liczba zamówień zastrzeżonych i z klauzulami społecznymi", "postępowania", 0, 3,
+             "indicator_social_clause_count", {2013: 0, 2014: 1}),
             ("Wartość zakupów i zamówień udzielonych PES", "zł", 0, 500000,
-             "Rejestr umów Urzędu Miasta", {2013: 118000, 2014: 392000}),
-            ("Liczba ogłoszonych otwartych konkursów ofert", "konkursy", 28, 32,
-             "indicator_competition_count", {2013: 30, 2014: 33}),
-            ("Liczba ofert złożonych w otwartych konkursach", "oferty", 180, 220,
-             "Sprawozdanie z realizacji programu współpracy", {2013: 196, 2014: 214}),
-            ("Liczba małych grantów", "umowy", 5, 25,
-             "Sprawozdanie z realizacji programu współpracy", {2013: 12, 2014: 19}),
-            ("Liczba zrealizowanych inicjatyw lokalnych", "inicjatywy", 0, 6,
-             "Sprawozdanie Wydziału Gospodarki Komunalnej", {2013: 2, 2014: 5}),
+             "indicator_purchase_amount", {2013: 11500, 2014: 172000}),
+            ("Liczba ogłoszonych otwartych konkursów ofert", "konkursy", 2, 4,
+             "indicator_competition_count", {2013: 3, 2014: 1}),
+            ("Liczba ofert złożonych w otwartych konkursach", "oferty", 4, 10,
+             "indicator_application_count", {2013: 5, 2014: 2}),
+            ("Liczba małych grantów", "umowy", 0, 3, "indicator_small_grant_count",
+             {2013: 0, 2014: 1}),
+            ("Liczba zrealizowanych inicjatyw lokalnych", "inicjatywy", 0, 2,
+             "indicator_local_initiative_count", {2013: 0, 2014: 0}),
             ("Liczba PES korzystających z lokali i sprzętu Gminy", "podmioty", 8, 25,
              "Ewidencja najmu lokali komunalnych", {2013: 13, 2014: 21}),
             ("Liczba godzin szkoleń dla PES i urzędników", "godziny", 0, 300,
@@ -1636,6 +1639,12 @@ PROGRAMMES: tuple[dict, ...] = (
              "indicator_jobs_at_risk", {2013: 58, 2014: 81}),
             ("Liczba posiedzeń Zespołu ds. ekonomii społecznej", "posiedzenia", 0, 8,
              "Protokoły posiedzeń Zespołu", {2013: 5, 2014: 4}),
+            ("Liczba umów na realizację zadań publicznych (powierzenie i wspieranie)", "umowy", 4,
+             8, "indicator_contract_count", {2013: 5, 2014: 3}),
+            ("Kwota przekazana na realizację zadań publicznych", "zł", 250000, 400000,
+             "indicator_grant_amount", {2013: 330000, 2014: 90000}),
+            ("Liczba PES współpracujących z Gminą", "podmioty", 5, 12,
+             "indicator_cooperating_pes", {2013: 9, 2014: 6}),
         ),
     },
     {
@@ -1741,11 +1750,29 @@ PROGRAMMES: tuple[dict, ...] = (
         "indicators": (
             ("Liczba PES w rejestrze", "podmioty", 42, 50, "indicator_pes_count", {2026: 46}),
             ("Wartość usług społecznych zleconych PES", "zł", 1200000, 1500000, "Sprawozdanie MOPR",
-             {}),
+             {2026: 1380000}),
             ("Liczba zapotrzebowań opublikowanych przez jednostki miejskie", "ogłoszenia", 10, 15,
              "indicator_opportunity_count", {2026: 7}),
             ("Liczba zamówień zastrzeżonych i z klauzulami społecznymi", "postępowania", 3, 5,
-             "Sprawozdanie Biura Zamówień Publicznych", {}),
+             "indicator_social_clause_count", {}),
+            ("Liczba ogłoszonych możliwości współpracy według rodzaju", "ogłoszenia", 8, 12,
+             "indicator_opportunities_by_kind", {}),
+            ("Wartość zakupów i zamówień udzielonych PES", "zł", 150000, 300000,
+             "indicator_purchase_amount", {}),
+            ("Udział PES współpracujących z Gminą", "%", 10, 20,
+             "indicator_cooperating_pes_share", {}),
+            ("Udział małych grantów w kwocie przekazanej na zadania publiczne", "%", 5, 20,
+             "indicator_small_grant_share", {}),
+            ("Liczba konsultacji projektów aktów z organizacjami", "konsultacje", 1, 2,
+             "indicator_consultation_count", {}),
+            ("Liczba nadanych statusów przedsiębiorstwa społecznego i znaków Zakup Prospołeczny",
+             "statusy", 2, 5, "indicator_ps_status_count", {}),
+            ("Liczba miejsc pracy dla osób zagrożonych wykluczeniem w PES", "miejsca pracy", 180, 220,
+             "indicator_jobs_at_risk", {}),
+            ("Liczba PES z opublikowaną ofertą", "podmioty", 40, 46, "indicator_pes_with_offers",
+             {}),
+            ("Liczba zrealizowanych inicjatyw lokalnych", "inicjatywy", 1, 3,
+             "indicator_local_initiative_count", {}),
         ),
     },
 )

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import pyoxigraph as ox
 from pyroaring import BitMap
 
 from .errors import UsageError
 from .labels import terms
 from .namespaces import VOCAB_BASE
 from .queries import concept_keys
-from .search import CHUNK, CLOSED_STATUSES, LOCAL, Hit, Index, Source
+from .search import ART94_FORMS, CHUNK, CLOSED_STATUSES, LOCAL, Hit, Index, Source
 
 
 @dataclass(frozen=True)
@@ -451,11 +452,99 @@ def first_rows(index: Index, kind: str, sort: str, rows: BitMap, n: int) -> list
     return out
 
 
+# -- matching -------------------------------------------------------------------------------------
+#
+# An entity fits an opportunity through the CPV codes of its offers, its public-task areas and the
+# place it is based; a reserved contract (art. 94 Pzp) is open only to the entities that may take
+# one. Each reason carries points; the score is their sum, and the best scores come first. The
+# named queries entities_for_opportunity and opportunities_for_entity apply the same rules, the
+# same points and the same words (docs/architecture.md, "Matching and evaluation cards").
+#
+# CPV, for each code of the opportunity, the best of (the entity's offer codes compared with it):
+#   cpv          an offer with that code or a narrower one                                8
+#   cpvGroup     an offer in the same group: a broader code of it below the division      5
+#                (the offer's code is that broader code or another code under it)
+#   cpvDivision  an offer in the same division                                            2
+# area           each public-task area both name                                          3
+# place          based where the task is carried out: the opportunity's city part or      2
+#                district (schema:areaServed), else its publisher's (from its address)
+# art94          for a reserved contract, why the entity may take it                       0
+# Only an entity with a CPV or an area reason is a match; place and art94 only add to it.
+
+MATCH_POINTS = {"cpv": 8, "cpvGroup": 5, "cpvDivision": 2, "area": 3, "place": 2, "art94": 0}
+_REASON_ORDER = ("cpv", "cpvGroup", "cpvDivision", "area", "place", "art94")
+_SCHEMA = "https://schema.org/"
+_PES = "https://w3id.org/pes-registry/ontology#"
+_LOCN_ADDRESS = "http://www.w3.org/ns/locn#address"
+_PLACE_SCHEMES = {"city-part": "cityPart", "district": "district"}
+_REASON_WORDS = {
+    "cpv": ("oferta w kodzie CPV ogłoszenia: ", "an offer under the call's CPV code: "),
+    "cpvGroup": ("oferta w tej samej grupie CPV: ", "an offer in the same CPV group: "),
+    "cpvDivision": ("oferta w tym samym dziale CPV: ", "an offer in the same CPV division: "),
+    "area": ("wspólna sfera zadań publicznych: ", "a shared public-task area: "),
+    "place": ("siedziba tam, gdzie realizowane jest zadanie: ",
+              "based where the task is carried out: "),
+    "art94": ("może ubiegać się o zamówienie zastrzeżone (art. 94 Pzp): ",
+              "may bid for a reserved contract (art. 94 of the Public Procurement Law): "),
+}
+_ART94_SHARE = ("co najmniej 30% zatrudnionych to osoby zagrożone wykluczeniem społecznym",
+                "at least 30% of its employees are at risk of social exclusion")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason an entity and an opportunity fit: its kind, the concept it names (for art94
+    the legal form or unit type, or "" for the share of employees at risk) and its points."""
+
+    kind: str
+    term: str = ""
+    points: int = 0
+
+    def text(self, lang: str = "pl") -> str:
+        words = _REASON_WORDS[self.kind][0 if lang == "pl" else 1]
+        if self.kind == "art94" and not self.term:
+            return words + _ART94_SHARE[0 if lang == "pl" else 1]
+        term = terms().get(self.term)
+        label = term.label(lang) if term else self.term.rsplit("/", 1)[-1]
+        if term and term.notation and self.kind in ("cpv", "cpvGroup", "cpvDivision", "area"):
+            return f"{words}{term.notation} {label}"
+        return words + label
+
+
 @dataclass
 class Match:
     hit: Hit
-    reasons: list[str]  # facet names that match: cpv, cpvDivision, area
+    reasons: list[str]  # kinds of reason, best first: cpv, cpvGroup, cpvDivision, area, place, art94
     score: int
+    explained: list[Reason] = field(default_factory=list)  # every reason, best first
+
+    def texts(self, lang: str = "pl") -> list[str]:
+        return [r.text(lang) for r in self.explained]
+
+
+@dataclass(frozen=True)
+class _CpvCode:
+    key: str
+    groups: tuple[str, ...]  # broader codes below the division, nearest first
+    division: str | None
+    is_division: bool
+
+
+@lru_cache(maxsize=1)
+def _cpv_tree() -> dict[str, _CpvCode]:
+    """Each CPV code of the shipped scheme (by key) with its broader codes and its division."""
+    prefix = VOCAB_BASE + "cpv/"
+    parents = {iri[len(prefix):]: (t.broader[0][len(prefix):] if t.broader else None)
+               for iri, t in terms().items() if iri.startswith(prefix)}
+    out = {}
+    for key in parents:
+        chain, code, seen = [], parents[key], 0
+        while code is not None and seen < 10:
+            chain.append(code)
+            code, seen = parents.get(code), seen + 1
+        division = chain[-1] if chain else key
+        out[key] = _CpvCode(key, tuple(chain[:-1]), division, not chain)
+    return out
 
 
 def _facet_values(index: Index, kind: str, iri: str) -> tuple[Hit | None, dict[str, set[str]]]:
@@ -465,44 +554,145 @@ def _facet_values(index: Index, kind: str, iri: str) -> tuple[Hit | None, dict[s
     return hit, index.facet_values_of(hit.id)
 
 
-def _rank(index: Index, kind: str, wanted: dict[str, set[str]], within: BitMap, limit: int,
-          order: str) -> tuple[int, list[Match]]:
-    weights = {"cpv": 4, "cpvDivision": 2, "area": 1}
-    scores: dict[int, int] = {}
-    reasons: dict[int, list[str]] = {}
-    for facet, values in wanted.items():
-        maps = index.facet_bitmaps(kind, facet)
-        for v in values:
-            for i in maps.get(v, BitMap()) & within:
-                scores[i] = scores.get(i, 0) + weights[facet]
-                if facet not in reasons.setdefault(i, []):
-                    reasons[i].append(facet)
-    if not scores:
+def _key_of(iri: str, scheme: str) -> str | None:
+    prefix = f"{VOCAB_BASE}{scheme}/"
+    return iri[len(prefix):] if iri.startswith(prefix) else None
+
+
+def _cpv_reason(code: str, covered: set[str], divisions: set[str]) -> Reason | None:
+    """How an entity whose offers cover ``covered`` (their codes and broader codes below the
+    division) and ``divisions`` fits an opportunity's code."""
+    info = _cpv_tree().get(code)
+    iri = lambda key: f"{VOCAB_BASE}cpv/{key}"  # noqa: E731
+    if info is None:
+        return Reason("cpv", iri(code), MATCH_POINTS["cpv"]) if code in covered else None
+    if code in covered or (info.is_division and code in divisions):
+        return Reason("cpv", iri(code), MATCH_POINTS["cpv"])
+    for group in info.groups:
+        if group in covered:
+            return Reason("cpvGroup", iri(group), MATCH_POINTS["cpvGroup"])
+    if info.division and info.division in divisions:
+        return Reason("cpvDivision", iri(info.division), MATCH_POINTS["cpvDivision"])
+    return None
+
+
+def _art94_reason(entity: Hit) -> Reason:
+    form = entity.data.get("legalForm")
+    return Reason("art94", form if form in ART94_FORMS else "", 0)
+
+
+def _places_of_opportunity(index: Index, hit: Hit) -> list[tuple[str, str, str]]:
+    """Where an opportunity's task is carried out, as (entity facet, key, concept IRI): its
+    city parts and districts (``schema:areaServed``), else those of its publisher's address.
+    Read from the store once per opportunity and index generation (a point look-up)."""
+    cache = getattr(index, "_match_places", None)
+    if cache is None or cache[0] != index.generation:
+        cache = (index.generation, {})
+        index._match_places = cache
+    places = cache[1].get(hit.iri)
+    if places is None:
+        raw = index.store.raw
+
+        def objects(subject: str, predicate: str) -> list[str]:
+            return [q.object.value for q in raw.quads_for_pattern(
+                ox.NamedNode(subject), ox.NamedNode(predicate), None, None)
+                if isinstance(q.object, ox.NamedNode)]
+
+        def local(values: list[str]) -> list[tuple[str, str, str]]:
+            out = []
+            for v in values:
+                for scheme, facet in _PLACE_SCHEMES.items():
+                    key = _key_of(v, scheme)
+                    if key:
+                        out.append((facet, key, v))
+            return out
+
+        places = local(objects(hit.iri, _SCHEMA + "areaServed"))
+        publisher = hit.data.get("publisher")
+        if not places and publisher:
+            places = local([p for a in objects(publisher, _LOCN_ADDRESS)
+                            for prop in ("cityPart", "district") for p in objects(a, _PES + prop)])
+        places = sorted(set(places))
+        cache[1][hit.iri] = places
+    return places
+
+
+def _ranked(index: Index, kind: str, found: dict[int, list[Reason]], limit: int, order: str,
+            extra=None) -> tuple[int, list[Match]]:
+    """The best ``limit`` of the rows found, with their reasons, best score first, then in the
+    order given."""
+    if not found:
         return 0, []
+    scores = {i: _score(r) for i, r in found.items()}
     ranks = index.order(kind, order)
     best = sorted(scores, key=lambda i: (-scores[i], int(ranks[i]) if i < len(ranks) else 1 << 31, i))[:limit]
     hits = {h.id: h for h in index.hits(best)}
-    return len(scores), [Match(hits[i], reasons[i], scores[i]) for i in best if i in hits]
+    out = []
+    for i in best:
+        if i not in hits:
+            continue
+        reasons = list(found[i]) + (extra(hits[i]) if extra else [])
+        reasons.sort(key=lambda r: (_REASON_ORDER.index(r.kind), r.term))
+        kinds = list(dict.fromkeys(r.kind for r in reasons))
+        out.append(Match(hits[i], kinds, scores[i], reasons))
+    return len(scores), out
+
+
+def _score(reasons: list[Reason]) -> int:
+    """The sum of the points; the place counts once however many places match."""
+    return (sum(r.points for r in reasons if r.kind != "place")
+            + (MATCH_POINTS["place"] if any(r.kind == "place" for r in reasons) else 0))
 
 
 def opportunities_for_entity(index: Index, entity_iri: str, *, limit: int = 10,
                              today: dt.date | None = None) -> tuple[int, list[Match]]:
-    """Open opportunities that fit an entity: the CPV codes or divisions of its offers, or its
-    public-task areas; best fits first, then the nearest deadline."""
+    """Open opportunities that fit an entity (the rules above), best first, then the nearest
+    deadline. Reads the index: the entity's facets, the open opportunities of its CPV divisions
+    and areas."""
     index.ensure_current()
     hit, facets = _facet_values(index, "entity", entity_iri)
     if hit is None:
         return 0, []
-    open_ids = _computed_bitmaps(index, LISTS["opportunities"], today or dt.date.today())["open"]["open"]
-    wanted = {f: facets.get(f, set()) for f in ("cpv", "cpvDivision", "area")}
-    return _rank(index, "opportunity", wanted, open_ids, limit, "deadline")
+    within = BitMap(_computed_bitmaps(index, LISTS["opportunities"], today or dt.date.today())["open"]["open"])
+    reserved = index.facet_bitmaps("opportunity", "reserved").get("1", BitMap())
+    eligible = bool(facets.get("art94"))
+    if not eligible:
+        within -= reserved
+    covered, divisions = facets.get("cpv", set()), facets.get("cpvDivision", set())
+    areas = facets.get("area", set())
+    places = {(f, v) for f in _PLACE_SCHEMES.values() for v in facets.get(f, set())}
+    candidates = BitMap()
+    for facet, values in (("cpvDivision", divisions), ("area", areas)):
+        maps = index.facet_bitmaps("opportunity", facet)
+        for v in values:
+            candidates |= maps.get(v, BitMap())
+    candidates &= within
+    found: dict[int, list[Reason]] = {}
+    for opp in index.hits(list(candidates)):
+        reasons = []
+        for code in sorted(filter(None, (_key_of(c, "cpv") for c in opp.data.get("cpv") or []))):
+            reason = _cpv_reason(code, covered, divisions)
+            if reason:
+                reasons.append(reason)
+        for area in sorted(opp.data.get("publicTaskArea") or []):
+            if _key_of(area, "public-task-area") in areas:
+                reasons.append(Reason("area", area, MATCH_POINTS["area"]))
+        if not reasons:
+            continue
+        reasons += [Reason("place", iri, MATCH_POINTS["place"])
+                    for facet, key, iri in _places_of_opportunity(index, opp) if (facet, key) in places]
+        if opp.id in reserved:
+            reasons.append(_art94_reason(hit))
+        found[opp.id] = reasons
+    return _ranked(index, "opportunity", found, limit, "deadline")
 
 
 def entities_for_opportunity(index: Index, opportunity_iri: str, *,
                              limit: int = 20) -> tuple[int, list[Match], bool]:
-    """Entities that could answer an opportunity: offers under its CPV codes or their divisions,
-    or work in its public-task areas; for a reserved contract (art. 94) only the entities that may
-    take one. Returns (how many, the best, whether the opportunity is a reserved contract)."""
+    """Entities that could answer an opportunity (the rules above), best first, then by name;
+    for a reserved contract (art. 94) only those that may take one. From the index's bitmaps, so
+    the cost follows the number of entities that fit, not the store. Returns (how many, the
+    best, whether the opportunity is a reserved contract)."""
     index.ensure_current()
     hit, facets = _facet_values(index, "opportunity", opportunity_iri)
     if hit is None:
@@ -511,8 +701,38 @@ def entities_for_opportunity(index: Index, opportunity_iri: str, *,
     within = BitMap(index.kind_ids("entity"))
     if reserved:
         within &= index.facet_bitmaps("entity", "art94").get("1", BitMap())
-    wanted = {f: facets.get(f, set()) for f in ("cpv", "cpvDivision", "area")}
-    total, matches = _rank(index, "entity", wanted, within, limit, "name")
+    cover = index.facet_bitmaps("entity", "cpv")
+    division_maps = index.facet_bitmaps("entity", "cpvDivision")
+    found: dict[int, list[Reason]] = {}
+    for code in sorted(filter(None, (_key_of(c, "cpv") for c in hit.data.get("cpv") or []))):
+        info = _cpv_tree().get(code)
+        levels = [((division_maps if info and info.is_division else cover).get(code), code, "cpv")]
+        if info:
+            levels += [(cover.get(g), g, "cpvGroup") for g in info.groups]
+            if info.division and not info.is_division:
+                levels.append((division_maps.get(info.division), info.division, "cpvDivision"))
+        seen = BitMap()
+        for ids, key, kind in levels:
+            if not ids:
+                continue
+            new = (ids & within) - seen
+            reason = Reason(kind, f"{VOCAB_BASE}cpv/{key}", MATCH_POINTS[kind])
+            for i in new:
+                found.setdefault(i, []).append(reason)
+            seen |= new
+    area_maps = index.facet_bitmaps("entity", "area")
+    for key in sorted(facets.get("area", set())):
+        reason = Reason("area", f"{VOCAB_BASE}public-task-area/{key}", MATCH_POINTS["area"])
+        for i in area_maps.get(key, BitMap()) & within:
+            found.setdefault(i, []).append(reason)
+    if found:
+        candidates = BitMap(found)
+        for facet, key, iri in _places_of_opportunity(index, hit):
+            reason = Reason("place", iri, MATCH_POINTS["place"])
+            for i in index.facet_bitmaps("entity", facet).get(key, BitMap()) & candidates:
+                found[i].append(reason)
+    total, matches = _ranked(index, "entity", found, limit, "name",
+                             extra=(lambda h: [_art94_reason(h)]) if reserved else None)
     return total, matches, reserved
 
 

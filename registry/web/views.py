@@ -1450,10 +1450,18 @@ def programme(ctx: Ctx, key: str, graph: str) -> dict | None:
                 ],
             }
         )
+    from ..report import years_of
+
+    report_years = years_of(start.iso if start else None, end.iso if end else None, ctx.today)
     page.update(
         start=start,
         end=end,
         state=_state(ctx, start, end),
+        reports=[
+            {"year": y, "href": f"/programme/{key}/report/{y}",
+             "pdf": f"/programme/{key}/report/{y}.pdf", "current": y == ctx.today.year}
+            for y in report_years
+        ] if not ctx.source else [],
         resolution=resolution,
         sections=sections,
         strategic=strategic,
