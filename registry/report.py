@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import config, queries
-from .errors import UsageError
+from .errors import StoreError, UsageError
 from .store import Store, resource_iri, valid_key
 
 YEAR = re.compile(r"[0-9]{4}")
@@ -513,12 +513,23 @@ def render_document(report: dict, *, site: str) -> str:
     )
 
 
+class PdfUnavailable(StoreError):
+    """This machine cannot render PDF (a system library is missing)."""
+
+
 def render_pdf(document: str) -> bytes:
     """The PDF of a document written by ``render_document`` (WeasyPrint, nothing fetched)."""
     import logging
 
-    import weasyprint
-    import weasyprint.urls
+    try:
+        import weasyprint
+        import weasyprint.urls
+    except (ImportError, OSError) as e:  # WeasyPrint needs the system's Pango library
+        raise PdfUnavailable(
+            "PDF nie jest dostępny: brak biblioteki systemowej Pango (Debian: apt-get install "
+            "libpango-1.0-0 libpangoft2-1.0-0). Raport w HTML działa. / PDF is not available: the "
+            f"system library Pango is missing ({e}). The HTML report works."
+        ) from None
 
     # WeasyPrint logs every CSS property it does not implement; the report's stylesheet is
     # written for browsers too, so those lines say nothing useful here.

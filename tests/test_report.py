@@ -488,3 +488,23 @@ def test_the_report_page_is_accessible(live):
             assert check_accessibility(opened.page) == [], path
             assert not (opened.foreign or opened.broken or opened.errors), path
             opened.page.close()
+
+
+def test_without_pango_the_pdf_says_why_and_html_still_works(monkeypatch):
+    """A machine without the system library WeasyPrint needs gets a clear 503, not a traceback."""
+    import builtins
+
+    from registry import report as reports
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    import pytest as _pytest
+
+    with _pytest.raises(reports.PdfUnavailable, match="Pango"):
+        reports.render_pdf("<html><body>x</body></html>")

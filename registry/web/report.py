@@ -61,7 +61,12 @@ def report(key: str, name: str):
         abort(404, description=e.pl if lang == "pl" else str(e)[:1].upper() + str(e)[1:] + ".")
     if pdf:
         document = reports.render_document(data, site=base)
-        response = Response(reports.render_pdf(document), mimetype="application/pdf")
+        try:
+            pdf_bytes = reports.render_pdf(document)
+        except reports.PdfUnavailable as e:
+            pl_text, _, en_text = str(e).partition(" / ")
+            abort(503, description=pl_text if lang == "pl" else en_text)
+        response = Response(pdf_bytes, mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'attachment; filename="sprawozdanie-{key}-{year}.pdf"'
         )
