@@ -98,3 +98,6 @@ def close_app(app: Flask) -> None:
     history = app.extensions.get("registry.history")
     if history is not None:
         history.close()
+    monitor = app.extensions.get("registry.indicators")
+    if monitor is not None:
+        monitor.close()

@@ -375,7 +375,7 @@ def report(obj: Context, year: str, programme: str | None, output: Path | None) 
 @click.pass_obj
 def indicators(obj: Context, programme: str | None, as_json: bool) -> None:
     """Recompute the programme indicators from the data and print their values."""
-    from .indicators import definitions, records, recompute
+    from .indicators import definitions, recompute, records
 
     store = obj.store()
     if programme is not None and not any(p == programme for p in {d.programme for d in definitions(store)}):

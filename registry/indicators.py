@@ -26,10 +26,10 @@ changes, and the next reader recomputes them (never inside the write itself).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,8 +39,19 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from . import queries
-from .namespaces import DCAT, DCT, PES, QB, RDF, RDFS, SCHEMA, SDMX_DIMENSION, SDMX_MEASURE, VOCAB_BASE
-from .store import Store, Write, graph_iri, resource_iri
+from .namespaces import (
+    DCAT,
+    DCT,
+    PES,
+    QB,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SDMX_DIMENSION,
+    SDMX_MEASURE,
+    VOCAB_BASE,
+)
+from .store import Store, Write, graph_iri
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +95,14 @@ def query_address(base: str, name: str, **params: str) -> str:
 def pick(texts: dict[str, str], lang: str = "pl") -> str:
     """A text in the language asked for, else Polish, else any."""
     return texts.get(lang) or texts.get("pl") or texts.get("") or next(iter(texts.values()), "")
+
+
+def language_of(texts: dict[str, str], lang: str = "pl") -> str:
+    """The language of the text ``pick`` gives ("" when untagged)."""
+    for candidate in (lang, "pl", ""):
+        if texts.get(candidate):
+            return candidate
+    return next(iter(texts), "")
 
 
 def concept_key(iri: str | None, scheme: str) -> str | None:
@@ -221,7 +240,8 @@ class _Doc:
         return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
 
 
-def _natural(iri: str) -> tuple:
+def natural_key(iri: str) -> tuple:
+    """A sort key that puts ``indicator-2`` before ``indicator-10``."""
     return tuple(int(x) if x.isdigit() else x for x in re.split(r"(\d+)", iri))
 
 
@@ -270,7 +290,7 @@ def _definitions(key: str, iri: str, doc: _Doc) -> list[Indicator]:
         for indicator in doc.iris(action, P + "measuredBy"):
             measures[indicator].append(action)
     out = []
-    for node in sorted(set(doc.iris(iri, P + "hasIndicator")), key=_natural):
+    for node in sorted(set(doc.iris(iri, P + "hasIndicator")), key=natural_key):
         computed = doc.first(node, P + "computedBy")
         manual = doc.first(node, P + "manualSource")
         out.append(Indicator(
@@ -284,7 +304,7 @@ def _definitions(key: str, iri: str, doc: _Doc) -> list[Indicator]:
             method="query" if isinstance(computed, ox.Literal) else "manual",
             query=computed.value if isinstance(computed, ox.Literal) else None,
             manual_source=manual.value if isinstance(manual, ox.Literal) else None,
-            actions=tuple(sorted(measures.get(node, ()), key=_natural)),
+            actions=tuple(sorted(measures.get(node, ()), key=natural_key)),
             description=_texts(doc.objects(node, S + "description")),
         ))
     return out
@@ -331,7 +351,8 @@ def _year(term) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _observations(store: Store) -> list[Observation]:
+def observations(store: Store) -> list[Observation]:
+    """Every computed observation of the store, current and superseded."""
     doc = _Doc(store, indicators_graph(store.base))
     out = []
     for s, props in doc.by.items():
@@ -404,22 +425,28 @@ def areas_in_use(store: Store) -> list[str]:
         for q in store.raw.quads_for_pattern(None, ox.NamedNode(P + "publicTaskArea"), None, None)
         if isinstance(q.object, ox.NamedNode) and q.graph_name.value.startswith(kinds)
     }
-    return sorted(found, key=_natural)
+    return sorted(found, key=natural_key)
 
 
 def forms() -> list[str]:
     """The concepts of the cooperation-form scheme."""
-    return sorted((f"{VOCAB_BASE}{FORM_SCHEME}/{k}" for k in queries.concept_keys(FORM_SCHEME)), key=_natural)
+    return sorted((f"{VOCAB_BASE}{FORM_SCHEME}/{k}" for k in queries.concept_keys(FORM_SCHEME)), key=natural_key)
 
 
 def _computed(store: Store, indicator: Indicator, years: list[int], now: dt.datetime,
-              current: dict[str, list[Observation]]) -> Iterable[tuple[tuple, int | Decimal, str]]:
+              current: dict[str, list[Observation]], areas: list[str]
+              ) -> Iterable[tuple[tuple, int | Decimal, str]]:
     """(dimensions, value, source address) of every value of one computed indicator."""
     named = named_query(indicator.query)
     if named is None:
         log.warning("indicator %s: no named query %r", indicator.iri, indicator.query)
         return
     params = {p.name for p in named.parameters}
+    needed = [p.name for p in named.parameters if p.required and p.name not in ("year", *BREAKDOWNS)]
+    if needed:
+        log.warning("indicator %s: query %s needs %s, which an indicator cannot give",
+                    indicator.iri, indicator.query, ", ".join(needed))
+        return
     if "year" not in params:
         # A query without a year gives the registry's figure now: it counts for this year only.
         years = [y for y in years if y == now.year]
@@ -429,7 +456,7 @@ def _computed(store: Store, indicator: Indicator, years: list[int], now: dt.date
         runs += [(f, TOTAL) for f in forms()]
     if "area" in params:
         known = {o.area for o in current.get(indicator.iri, ()) if o.area != TOTAL}
-        runs += [(TOTAL, a) for a in sorted(set(areas_in_use(store)) | known, key=_natural)]
+        runs += [(TOTAL, a) for a in sorted(set(areas) | known, key=natural_key)]
     for year in years:
         for form, area in runs:
             raw = {"year": str(year)} if "year" in params else {}
@@ -443,7 +470,7 @@ def _computed(store: Store, indicator: Indicator, years: list[int], now: dt.date
             if form == TOTAL and area == TOTAL:
                 known_parts = {o.part for o in current.get(indicator.iri, ())
                                if o.year == year and o.form == TOTAL and o.area == TOTAL and o.part != TOTAL}
-                for part in sorted(set(parts) | known_parts, key=_natural):
+                for part in sorted(set(parts) | known_parts, key=natural_key):
                     yield (indicator.iri, year, TOTAL, TOTAL, part), parts.get(part, 0), source
 
 
@@ -453,8 +480,9 @@ def _literal(value: int | Decimal) -> ox.Literal:
     return ox.Literal(format(value, "f"), datatype=ox.NamedNode(XSD + "decimal"))
 
 
-def _observation_triples(iri: str, dataset: str, dims: tuple, value, computed_at: str,
-                         source: str) -> list[ox.Triple]:
+def observation_triples(iri: str, dataset: str, dims: tuple, value, computed_at: str,
+                        source: str) -> list[ox.Triple]:
+    """The statements of one computed observation (dimensions as ``Observation.dims``)."""
     indicator, year, form, area, part = dims
     s = ox.NamedNode(iri)
     return [
@@ -500,7 +528,7 @@ def recompute(store: Store, settings=None, *, now: dt.datetime | None = None,
     now = _timestamp(now)
     stamp = now.isoformat().replace("+00:00", "Z")
     base = store.base.rstrip("/")
-    stored = _observations(store)
+    stored = observations(store)
     current: dict[str, list[Observation]] = defaultdict(list)
     by_dims: dict[tuple, Observation] = {}
     for o in stored:
@@ -511,6 +539,7 @@ def recompute(store: Store, settings=None, *, now: dt.datetime | None = None,
     replaced: dict[str, str] = {}  # old observation -> new one
     datasets: list[Programme] = []
     written = 0
+    areas = areas_in_use(store)
     for key, iri, doc in _programme_docs(store, programme):
         prog = _programme(key, iri, doc)
         datasets.append(prog)
@@ -518,13 +547,17 @@ def recompute(store: Store, settings=None, *, now: dt.datetime | None = None,
         for indicator in _definitions(key, iri, doc):
             if indicator.method != "query":
                 continue
-            for dims, value, source in _computed(store, indicator, years, now, current):
+            try:
+                found = list(_computed(store, indicator, years, now, current, areas))
+            except Exception as e:  # one broken query must not stop the other indicators
+                log.warning("indicator %s: query %s failed: %s", indicator.iri, indicator.query, e)
+                continue
+            for dims, value, source in found:
                 old = by_dims.get(dims)
                 if old is not None and old.value == value:
                     continue
-                digest = hashlib.sha256(repr((dims, stamp)).encode()).hexdigest()[:20]
-                obs = f"{indicators_graph(base)}#obs-{digest}"
-                new += _observation_triples(obs, dataset_iri(base, key), dims, value, stamp, source)
+                obs = f"{indicators_graph(base)}#obs-{uuid.uuid4().hex[:20]}"
+                new += observation_triples(obs, dataset_iri(base, key), dims, value, stamp, source)
                 if old is not None:
                     replaced[old.iri] = obs
                 written += 1
@@ -565,7 +598,7 @@ def values(store: Store, programme: str | None = None, year: int | None = None, 
     base = store.base.rstrip("/")
     current: dict[tuple, Observation] = {}
     earlier: dict[str, Observation] = {}  # an observation by the one that replaced it
-    for o in _observations(store):
+    for o in observations(store):
         if o.superseded_by is None:
             current[o.dims] = o
         else:
@@ -601,7 +634,7 @@ def values(store: Store, programme: str | None = None, year: int | None = None, 
                         v.parts = sorted(
                             ((p[4], current[p].value) for p in current
                              if p[:4] == (d.iri, o.year, TOTAL, TOTAL) and p[4] != TOTAL),
-                            key=lambda t: _natural(t[0]))
+                            key=lambda t: natural_key(t[0]))
                         found[o.year] = v
             if not form and (d.method == "manual" or not (form or area)):
                 # Values of the programme document: a manual indicator's, and a computed one's

@@ -274,7 +274,7 @@ def test_every_computed_value_matches_the_independent_count(demo):
 
 
 def test_breakdowns_by_form_and_area_match_the_independent_counts(demo):
-    observations = [o for o in ind._observations(demo) if o.superseded_by is None]
+    observations = [o for o in ind.observations(demo) if o.superseded_by is None]
     defs = {d.iri: d for d in ind.definitions(demo)}
     by = Counter()
     for o in observations:
@@ -392,7 +392,7 @@ def check_cube(store: Store) -> int:
 
 def test_the_computed_cube_is_well_formed(demo):
     assert check_cube(demo) >= 100
-    observation = next(o for o in ind._observations(demo) if o.part != TOTAL)
+    observation = next(o for o in ind.observations(demo) if o.part != TOTAL)
     assert observation.dataset == ind.dataset_iri(BASE, "2013-2014") or observation.dataset == ind.dataset_iri(BASE, "2026")
 
 
@@ -439,7 +439,7 @@ def test_a_changed_action_changes_the_indicator_and_keeps_the_earlier_value(tmp_
         (y2014,) = [v for v in ind.values(store, "2013-2014", 2014) if v.indicator == grants]
         assert y2014.history == [] and y2014.computed_at != after.computed_at
         # The earlier observation is kept, marked as replaced by the new one.
-        old = next(o for o in ind._observations(store) if o.iri == first.observation)
+        old = next(o for o in ind.observations(store) if o.iri == first.observation)
         assert old.value == 330000 and old.superseded_by == after.observation
         check_cube(store)
         # The monitor recomputes on the next read after a write.
@@ -508,3 +508,59 @@ def test_the_indicators_command(tmp_path, capsys):
         assert store.version() == version
     finally:
         store.close()
+
+
+PROGRAMME = """@prefix pes: <https://w3id.org/pes-registry/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+@prefix sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@base <http://127.0.0.1:8000/id/programme/> .
+<p> a pes:CooperationProgramme ; schema:name "P"@pl ; dct:temporal <p#period> ;
+  pes:mainGoal <p#goal-main> ; pes:specificGoal <p#goal-1> ;
+  pes:hasIndicator <p#indicator-1>, <p#indicator-2>, <p#indicator-3> .
+<p#goal-main> a pes:Goal ; schema:name "Cel"@pl .
+<p#goal-1> a pes:Goal ; schema:name "Cel 1"@pl .
+<p#period> a dct:PeriodOfTime ; dcat:startDate "2020-01-01"^^xsd:date ; dcat:endDate "2021-12-31"^^xsd:date .
+<p#indicator-1> a pes:Indicator ; schema:name "Nieznane zapytanie"@pl ; pes:computedBy "no_such_query" .
+<p#indicator-2> a pes:Indicator ; schema:name "Zapytanie z wymaganym parametrem"@pl ;
+  pes:computedBy "programme_indicators" .
+<p#indicator-3> a pes:Indicator ; schema:name "Liczba PES"@pl ; pes:computedBy "indicator_pes_count" .
+<p#obs-1> a qb:Observation ; pes:indicator <p#indicator-1> ;
+  sdmx-dimension:refPeriod "2020"^^xsd:gYear ; sdmx-measure:obsValue 7 .
+"""
+
+
+def test_an_indicator_whose_query_cannot_run_keeps_its_document_values(caplog):
+    store = Store(None, BASE)
+    install(store)
+    ingest(store, [Source(name="p.ttl", data=PROGRAMME.encode())])
+    assert ind.recompute(store, now=NOW) == 2  # indicator 3, for 2020 and 2021
+    assert "no_such_query" in caplog.text and "programme_indicators" in caplog.text
+    found = {(v.indicator.rsplit("-", 1)[1], v.year): (v.value, v.method) for v in ind.values(store)}
+    assert found == {("1", 2020): (7, "manual"), ("3", 2020): (0, "query"), ("3", 2021): (0, "query")}
+    check_cube(store)
+
+
+def test_two_recomputes_in_the_same_second_keep_both_values():
+    store = Store(None, BASE)
+    install(store)
+    ingest(store, [Source(name="p.ttl", data=PROGRAMME.encode())])
+    entities = [d for d in demo_documents(BASE) if d[0].subject.value.startswith(f"{BASE}/id/entity/")
+                and not any(t.predicate.value == "http://www.w3.org/ns/org#unitOf" for t in d)]
+
+    def add(document):
+        data = ox.serialize(document, format=ox.RdfFormat.N_TRIPLES)
+        ingest(store, [Source(name="entity.nt", data=data)])
+
+    add(entities[0])
+    assert ind.recompute(store, now=NOW) == 2
+    add(entities[1])
+    assert ind.recompute(store, now=NOW) == 2
+    found = [v for v in ind.values(store) if v.indicator.endswith("#indicator-3")]
+    assert [(v.year, v.value, [x for _, x in v.history]) for v in found] == [(2020, 2, [1]), (2021, 2, [1])]
+    assert len({o.iri for o in ind.observations(store)}) == 4
+    check_cube(store)

@@ -24,7 +24,14 @@ from registry.store import Store
 from registry.system import install
 from registry.web.monitoring import number
 
-from .browser_support import check_accessibility, chromium, demo_server, open_page, requires_browser, screenshot
+from .browser_support import (
+    check_accessibility,
+    chromium,
+    demo_server,
+    open_page,
+    requires_browser,
+    screenshot,
+)
 from .conftest import BASE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -133,7 +140,7 @@ def test_each_indicator_has_a_chart_with_text_alternatives_and_a_table(client, s
         assert text(heading) == d.label("pl")
         (svg,) = list(section.iter(SVG + "svg"))
         assert svg.get("role") == "img"
-        title_id, desc_id = svg.get("aria-labelledby").split()
+        title_id, desc_id = svg.get("aria-labelledby"), svg.get("aria-describedby")
         title = next(e for e in svg.iter(SVG + "title") if e.get("id") == title_id)
         desc = next(e for e in svg.iter(SVG + "desc") if e.get("id") == desc_id)
         assert text(title) == d.label("pl")
@@ -181,6 +188,11 @@ def test_english_and_the_default_programme(client, store):
     selected = [o.get("value") for o in select.iter("option") if o.get("selected") is not None]
     assert selected == [default.key]
     assert len(sections(root)) == len(ind.definitions(store, default.key))
+    # Names held only in Polish are marked as Polish on the English page.
+    for section in sections(root):
+        assert section.find("h2").get("lang") == "pl"
+        (title,) = list(section.iter(SVG + "title"))
+        assert title.get("lang") == "pl"
 
 
 def test_the_filter_form_is_labelled(client):
@@ -386,3 +398,18 @@ def test_no_serious_accessibility_problems_in_a_browser(tmp_path):
         assert "programme=2013-2014" in page.url and "year=2014" in page.url
         assert page.locator("section.indicator table tbody tr").count() == page.locator("section.indicator").count()
         context.close()
+
+
+def test_without_any_programme_the_page_says_so(tmp_path):
+    store = Store(tmp_path / "data", BASE)
+    install(store)
+    app = create_app(Settings(data_dir=store.path, base=BASE), store=store)
+    try:
+        client = app.test_client()
+        response = client.get("/monitoring")
+        assert response.status_code == 404
+        assert "programu" in response.data.decode()
+        assert client.get("/monitoring.csv?lang=en").status_code == 404
+    finally:
+        close_app(app)
+        store.close()

@@ -165,10 +165,11 @@ class Chart:
     id: str
     title: str
     desc: str
+    title_lang: str | None = None  # when the title is not in the page's language
     width: int = 560
     height: int = 240
     left: int = 64
-    right: int = 112
+    right: int = 136
     top: int = 16
     bottom: int = 36
     bars: list[dict] = field(default_factory=list)
@@ -194,7 +195,8 @@ def chart(d: ind.Indicator, years: list[int], by_year: dict[int, ind.Value]) -> 
     if all(float(x).is_integer() for x in known + marks):
         step = max(1.0, float(int(step)) if float(step).is_integer() else float(int(step) + 1))
     top = 4 * step
-    c = Chart(id=f"chart-{d.programme}-{d.key}", title=d.label(lang), desc="")
+    c = Chart(id=f"chart-{d.programme}-{d.key}", title=d.label(lang), desc="",
+              title_lang=_other(ind.language_of(d.name, lang)))
     plot_h = c.axis_y - c.top
     plot_w = c.plot_right - c.left
 
@@ -253,6 +255,11 @@ def _local(address: str | None) -> str | None:
     return address[len(base):] if address.startswith(base + "/") else address
 
 
+def _other(tag: str) -> str | None:
+    """A language tag to mark on a text that is not in the page's language."""
+    return tag if tag and tag != _lang() else None
+
+
 def _read(f: Filters) -> tuple[list[ind.Indicator], list[ind.Value]]:
     monitor = current_app.extensions.get("registry.indicators")
     if monitor is not None:
@@ -266,7 +273,7 @@ def _read(f: Filters) -> tuple[list[ind.Indicator], list[ind.Value]]:
 def _options(scheme: str) -> list[dict]:
     prefix = f"{VOCAB_BASE}{scheme}/"
     lang = _lang()
-    keys = sorted(queries.concept_keys(scheme), key=lambda k: ind._natural(k))
+    keys = sorted(queries.concept_keys(scheme), key=lambda k: ind.natural_key(k))
     out = []
     for key in keys:
         iri = prefix + key
@@ -311,7 +318,9 @@ def page():
             "d": d,
             "id": d.key,
             "name": d.label(lang),
+            "name_lang": _other(ind.language_of(d.name, lang)),
             "unit": ind.pick(d.unit, lang) or None,
+            "unit_lang": _other(ind.language_of(d.unit, lang)),
             "baseline": number(d.baseline, lang) if d.baseline is not None else None,
             "target": number(d.target, lang) if d.target is not None else None,
             "query_href": f"/api/queries/{d.query}" if d.query and ind.named_query(d.query) else None,
@@ -327,12 +336,15 @@ def page():
         f=f,
         programme_name=ind.pick(f.programme.name, lang) or f.programme.key,
         programme_href=f"/programme/{f.programme.key}",
-        programmes=[{"key": p.key, "text": ind.pick(p.name, lang) or p.key} for p in f.all_programmes],
+        programmes=[{"key": p.key, "text": ind.pick(p.name, lang) or p.key,
+                     "lang": _other(ind.language_of(p.name, lang))} for p in f.all_programmes],
         year_options=_years(f.programme, []),
         forms=_options(ind.FORM_SCHEME),
         areas=_options(ind.AREA_SCHEME),
         shown=shown,
-        left_out=[{"name": d.label(lang), "method": d.method} for d in left_out],
+        left_out=[{"name": d.label(lang), "name_lang": _other(ind.language_of(d.name, lang))}
+                  for d in left_out],
+        programme_lang=_other(ind.language_of(f.programme.name, lang)),
         downloads={ext: f.url(f"/monitoring.{ext}") for ext in ("csv", "ttl", "jsonld")},
         form_label=labels.label(f.form, lang) if f.form else None,
         area_label=labels.label(f.area, lang) if f.area else None,
@@ -399,7 +411,7 @@ def cube(f: Filters, found: list[ind.Value]) -> list[ox.Triple]:
     if computed:
         structure(ind.STRUCTURE)
         copy(ox.NamedNode(ind.dataset_iri(base, f.programme.key)), graph)
-    stored = {o.iri: o for o in ind._observations(store)} if computed else {}
+    stored = {o.iri: o for o in ind.observations(store)} if computed else {}
     by_dims = {o.dims: o for o in stored.values() if o.superseded_by is None}
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     for v in computed:
@@ -412,7 +424,7 @@ def cube(f: Filters, found: list[ind.Value]) -> list[ox.Triple]:
         else:  # a value computed for this answer (a form and an area together)
             dims = (v.indicator, v.year, v.form or ind.TOTAL, v.area or ind.TOTAL, ind.TOTAL)
             digest = hashlib.sha256(repr(dims).encode()).hexdigest()[:20]
-            out += ind._observation_triples(f"{graph.value}#now-{digest}",
+            out += ind.observation_triples(f"{graph.value}#now-{digest}",
                                             ind.dataset_iri(base, f.programme.key), dims, v.value,
                                             v.computed_at or stamp, v.source or "")
     if manual:
