@@ -5,6 +5,7 @@ A backup is a folder::
     oxigraph/         a checkpoint of the store (``Store.checkpoint``: RocksDB's own backup)
     accounts.sqlite   the accounts database, when there is one (SQLite's online backup API)
     history.sqlite    the history of documents (likewise)
+    evaluation.sqlite the commission's evaluation cards, when there are any (likewise)
     manifest.json     store version, time, counts, and the size and SHA-256 of every file
 
 The store is copied first, then the history: a write records its history row before it is
@@ -58,7 +59,8 @@ def accounts_file(data_dir: Path) -> Path:
 
 def databases(data_dir: Path) -> dict[str, Path]:
     """The SQLite databases a backup holds, by their name in the backup."""
-    return {"accounts.sqlite": accounts_file(data_dir), "history.sqlite": history_file(data_dir)}
+    return {"accounts.sqlite": accounts_file(data_dir), "history.sqlite": history_file(data_dir),
+            "evaluation.sqlite": Path(data_dir) / "evaluation" / "evaluation.sqlite"}
 
 
 # -- making a backup ------------------------------------------------------------------------------

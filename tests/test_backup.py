@@ -69,6 +69,13 @@ def registry(tmp_path_factory):
     accounts.issue_token(admin.id, "backup test")
     editor = accounts.add_user("redakcja@pes.example", "Redakcja", "hasło-redaktora-123", "editor")
     accounts.grant(editor.id, victim)
+    from decimal import Decimal
+
+    from registry.evaluation import Evaluations
+
+    cards = Evaluations(data / "evaluation" / "evaluation.sqlite")
+    cards.add_offer("2026-konkurs-test", victim, "Oferta w konkursie", Decimal("1000"))
+    cards.add_member("2026-konkurs-test", "Członkini komisji")
     return work, data, base, port, victim
 
 
@@ -91,7 +98,8 @@ def test_a_backup_taken_while_the_server_runs_restores_every_quad_and_row(regist
     assert not control_file(data).exists()  # removed when the server stopped
 
     manifest = json.loads((target / MANIFEST).read_text())
-    assert manifest["base"] == base and {"accounts.sqlite", "history.sqlite"} <= set(manifest["files"])
+    assert manifest["base"] == base
+    assert {"accounts.sqlite", "history.sqlite", "evaluation.sqlite"} <= set(manifest["files"])
     assert any(name.startswith("oxigraph/") for name in manifest["files"])
     assert manifest["tables"]["accounts.sqlite"]["users"] == 2
     assert manifest["tables"]["history.sqlite"]["versions"] >= 1
@@ -103,7 +111,7 @@ def test_a_backup_taken_while_the_server_runs_restores_every_quad_and_row(regist
     original = quads(data, base, work, "original.nq")
     assert len(original) == manifest["counts"]["quads"]
     assert quads(copy, base, work, "copy.nq") == original
-    for name in ("accounts/accounts.sqlite", "history/history.sqlite"):
+    for name in ("accounts/accounts.sqlite", "history/history.sqlite", "evaluation/evaluation.sqlite"):
         assert tables(copy / name) == tables(data / name), name
     users = Accounts(copy / "accounts" / "accounts.sqlite").users()
     assert sorted(u.login for u in users) == ["admin@torun.example", "redakcja@pes.example"]

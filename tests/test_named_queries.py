@@ -181,28 +181,45 @@ def is_open(row: tuple, day: dt.date) -> bool:
     return status not in CLOSED
 
 
-def match(entity_key: str, opportunity_key: str) -> tuple[set[str], int, set[str]] | None:
-    """Matching offers, how many of them declare fit for the kind, and shared areas."""
+def cpv_level(offered: str, wanted: str) -> int:
+    """Points of an offer's CPV code for a wanted code: the code or a narrower one 8, the same
+    group (under a broader code of the wanted one, below the division) 5, the same division 2."""
+    above = cpv_ancestors(offered)
+    if wanted in above:
+        return 8
+    if any(g in above for g in cpv_ancestors(wanted)[1:] if not is_division(g)):
+        return 5
+    if cpv_ancestors(wanted)[-1] == above[-1]:
+        return 2
+    return 0
+
+
+def match(entity_key: str, opportunity_key: str) -> tuple[set[str], int, set[str], int] | None:
+    """Offers under the call's code or its groups, how many of them declare fit for the kind,
+    shared areas, and the score (best CPV level + 3 per shared area; the demo's calls name no
+    place, and its units have no address, so being based there never counts here)."""
     row = opportunity_rows()[opportunity_key]
     kind, areas, wanted = row[2], set(row[4]), row[5]
     if kind == "zamowienie-zastrzezone-art94":
+        form = entity_rows()[entity_key][2]
         share = share_at_risk(entity_key)
-        if share is None or share < Decimal("0.3"):
+        eligible = form in ("spoldzielnia-socjalna", "unit:zaz") or (share is not None and share >= Decimal("0.3"))
+        if not eligible:
             return None
-    offers, fit = set(), 0
+    offers, fit, best = set(), 0, 0
     if wanted:
         for key, iri, code, fits in all_offers():
             if key != entity_key:
                 continue
-            narrower = wanted in cpv_ancestors(code)
-            broader = code in cpv_ancestors(wanted)[1:] and not is_division(code)
-            if narrower or broader:
+            level = cpv_level(code, wanted)
+            best = max(best, level)
+            if level >= 5:
                 offers.add(iri)
                 fit += kind in fits
     shared = {concept("public-task-area", a) for a in areas & set(entity_rows()[entity_key][9])}
-    if not offers and not shared:
+    if not best and not shared:
         return None
-    return offers, fit, shared
+    return offers, fit, shared, best + 3 * len(shared)
 
 
 # -- headers and definitions --------------------------------------------------------------------
@@ -625,11 +642,12 @@ def test_entities_for_opportunity(demo, key):
             expected[entity(entity_key)] = m
     assert {r["entity"] for r in found} == set(expected)
     for r in found:
-        offers, fit, areas = expected[r["entity"]]
+        offers, fit, areas, score = expected[r["entity"]]
         assert set(r["offers"].split()) == offers
         assert int(r["matchingOffers"]) == len(offers) and int(r["offersFit"]) == fit
         assert set(r["areas"].split()) == areas and int(r["sharedAreas"]) == len(areas)
-    ranks = [(int(r["matchingOffers"]), int(r["offersFit"]), int(r["sharedAreas"])) for r in found]
+        assert int(r["score"]) == score and r["reasons"]
+    ranks = [int(r["score"]) for r in found]
     assert ranks == sorted(ranks, reverse=True)
 
 
@@ -653,9 +671,9 @@ def test_opportunities_for_entity_is_the_reverse(demo, key):
             expected[opportunity(opportunity_key)] = m
     assert {r["opportunity"] for r in found} == set(expected)
     for r in found:
-        offers, fit, areas = expected[r["opportunity"]]
+        offers, fit, areas, score = expected[r["opportunity"]]
         assert set(r["offers"].split()) == offers and int(r["offersFit"]) == fit
-        assert set(r["areas"].split()) == areas
+        assert set(r["areas"].split()) == areas and int(r["score"]) == score
 
 
 @pytest.mark.parametrize("key, day", [("spoldzielnia-socjalna-opieka-plus", "2026-02-05"),
