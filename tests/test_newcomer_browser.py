@@ -11,7 +11,14 @@ import subprocess
 import sys
 import urllib.parse
 
-from .browser_support import check_accessibility, chromium, demo_server, open_page, requires_browser, screenshot
+from .browser_support import (
+    check_accessibility,
+    chromium,
+    demo_server,
+    open_page,
+    requires_browser,
+    screenshot,
+)
 from .http_support import request
 
 ENTITY = "spoldzielnia-socjalna-przystan"

@@ -231,13 +231,8 @@ def _write(kind: str, key: str | None, *, creating: bool | None) -> Response:
                              require_match=True)
     except ValidationFailed as e:
         return _invalid(e)
-    except editing.PreconditionRequired:
-        return _error(428, "Podaj nagłówek If-Match z ETagiem wersji, którą zmieniasz.",
-                      "Send If-Match with the ETag of the version you are replacing.")
-    except editing.PreconditionFailed as e:
-        return _error(412, "Ktoś zmienił ten dokument w międzyczasie: pobierz go ponownie.",
-                      "The document changed since you read it: fetch it again.",
-                      **({"ETag": f'"{e.current}"'} if e.current else {}))
+    except (editing.PreconditionRequired, editing.PreconditionFailed) as e:
+        return _precondition(e)
     except editing.AlreadyExists:
         return _error(409, f"Zasób {kind}/{key} już istnieje.", f"{kind}/{key} exists already.")
     except editing.Gone:
@@ -249,6 +244,17 @@ def _write(kind: str, key: str | None, *, creating: bool | None) -> Response:
     except InputError as e:
         return _error(400, *_bilingual(e))
     return _saved(kind, key, result)
+
+
+def _precondition(e: Exception) -> Response:
+    """428 without If-Match; 412 when it names another version (with the current ETag)."""
+    if isinstance(e, editing.PreconditionRequired):
+        return _error(428, "Podaj nagłówek If-Match z ETagiem wersji, którą zmieniasz.",
+                      "Send If-Match with the ETag of the version you are changing.")
+    current = getattr(e, "current", None)
+    return _error(412, "Ktoś zmienił ten dokument w międzyczasie: pobierz go ponownie.",
+                  "The document changed since you read it: fetch it again.",
+                  **({"ETag": f'"{current}"'} if current else {}))
 
 
 @bp.post("/api/<kind>")
@@ -278,13 +284,8 @@ def delete(kind: str, key: str):
         editor.withdraw(kind, key, organisation=editor.organisation_for(user, kind, key),
                         if_match=request.headers.get("If-Match"), require_match=True,
                         reason=request.args.get("reason") or None)
-    except editing.PreconditionRequired:
-        return _error(428, "Podaj nagłówek If-Match z ETagiem wersji, którą wycofujesz.",
-                      "Send If-Match with the ETag of the version you are withdrawing.")
-    except editing.PreconditionFailed as e:
-        return _error(412, "Ktoś zmienił ten dokument w międzyczasie: pobierz go ponownie.",
-                      "The document changed since you read it: fetch it again.",
-                      **({"ETag": f'"{e.current}"'} if e.current else {}))
+    except (editing.PreconditionRequired, editing.PreconditionFailed) as e:
+        return _precondition(e)
     except editing.Gone:
         return _error(410, "Ten zasób już wycofano.", "This resource was withdrawn already.")
     except editing.NotFound:
