@@ -176,17 +176,19 @@ class Editor:
         graph = document_graph(self.store, "offer", key)
         return graph.rsplit("/", 1)[-1] if graph else None
 
-    def organisation_for(self, user, kind: str | None = None, key: str | None = None) -> str:
+    def organisation_for(self, user, kind: str | None = None, key: str | None = None,
+                         triples: list[ox.Triple] | None = None) -> str:
         """The organisation recorded in the provenance of a user's write: the city (the
         publisher unit) for an administrator; for an entity editor, the entity whose document
-        is written (or its first entity). Never the person."""
+        is written (for a new offer, the entity its body names in ``triples``; else the user's
+        first entity). Never the person."""
         if user is None or getattr(user, "is_admin", False):
             return publisher_iri(self.store.base, self.settings.publisher)
         entity = None
         if kind == "entity" and key in user.entities:
             entity = key
         elif kind == "offer" and key:
-            owner = self.offer_entity(key)
+            owner = self.offer_entity(key) or (self.offered_by(triples, key) if triples else None)
             entity = owner if owner in user.entities else None
         if entity is None and user.entities:
             entity = sorted(user.entities)[0]

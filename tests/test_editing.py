@@ -267,3 +267,15 @@ def test_a_restore_writes_the_entity_exactly_offers_or_none(editor):
     editor.save("entity", ENTITY, data, NT, organisation="https://example.org/org", keep_offers=False)
     assert editor.offer_entity(OFFER) is None
     assert b"/id/offer/" not in entity_doc(store)
+
+
+def test_a_new_offer_is_recorded_as_its_own_entitys(editor):
+    class TwoEntities:
+        is_admin = False
+        entities = frozenset({"aaa-first", ENTITY})
+
+    body = f"""@prefix schema: <https://schema.org/> .
+<offer/nowa> a schema:Offer ; schema:offeredBy <entity/{ENTITY}> .""".encode()
+    triples = editor.parse("offer", body, TTL)
+    assert editor.organisation_for(TwoEntities(), "offer", "nowa", triples) == f"{BASE}/id/entity/{ENTITY}"
+    assert editor.organisation_for(TwoEntities(), "offer", "nowa") == f"{BASE}/id/entity/aaa-first"

@@ -314,7 +314,7 @@ class _Page:
                 key,
                 data,
                 ox.RdfFormat.N_TRIPLES,
-                organisation=editor.organisation_for(user, self.kind, key),
+                organisation=editor.organisation_for(user, self.kind, key, built.triples),
                 if_match=None if create else (self.etag or None),
                 create=create,
             )

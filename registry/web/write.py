@@ -226,7 +226,7 @@ def _write(kind: str, key: str | None, *, creating: bool | None) -> Response:
         refused = _allowed(user, kind, key, triples, creating=not exists)
         if refused:
             return _forbidden(*refused)
-        result = editor.save(kind, key, data, fmt, organisation=editor.organisation_for(user, kind, key),
+        result = editor.save(kind, key, data, fmt, organisation=editor.organisation_for(user, kind, key, triples),
                              if_match=request.headers.get("If-Match"), create=True if creating else None,
                              require_match=True)
     except ValidationFailed as e:
