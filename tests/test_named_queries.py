@@ -48,8 +48,13 @@ CPV = f"{VOCAB_BASE}cpv/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EU = "http://publications.europa.eu/resource/authority/"
 
-# The demo as loaded today: its fixed calls and those dated around the day of loading.
-ALL_OPPORTUNITIES = (*OPPORTUNITIES, *current_opportunity_rows(dt.date.today()))
+# The day the demo store was loaded (set by the fixture: a run may cross midnight).
+LOADED_ON = [dt.date.today()]
+
+
+def all_opportunities() -> tuple:
+    """The demo as loaded: its fixed calls and those dated around the day of loading."""
+    return (*OPPORTUNITIES, *current_opportunity_rows(LOADED_ON[0]))
 
 
 # -- the demo store ---------------------------------------------------------------------------
@@ -59,9 +64,17 @@ ALL_OPPORTUNITIES = (*OPPORTUNITIES, *current_opportunity_rows(dt.date.today()))
 def demo(tmp_path_factory):
     """The demo data set loaded by the CLI, as an administrator would (catalogue included)."""
     data = tmp_path_factory.mktemp("demo") / "data"
+    before = dt.date.today()
     assert main(["--data", str(data), "--base", BASE, "demo"]) == 0
+    after = dt.date.today()
     gc.collect()  # the command's store must be released before the store is opened again
     store = Store(data, BASE)
+    LOADED_ON[0] = before
+    if after != before:  # loaded across midnight: the calls' dates tell which day it took
+        key, issued = current_opportunity_rows(after)[0][0], current_opportunity_rows(after)[0][7]
+        if bool(store.query(f"ASK {{ <{BASE}/id/opportunity/{key}> <http://purl.org/dc/terms/issued> "
+                            f'"{issued}"^^<http://www.w3.org/2001/XMLSchema#date> }}')):
+            LOADED_ON[0] = after
     yield store
     store.close()
 
@@ -166,7 +179,7 @@ def all_offers() -> list[tuple[str, str, str, tuple]]:
 
 
 def opportunity_rows() -> dict[str, tuple]:
-    return {row[0]: row for row in ALL_OPPORTUNITIES}
+    return {row[0]: row for row in all_opportunities()}
 
 
 CLOSED = {"zamknieta", "rozstrzygnieta", "anulowana"}
@@ -505,7 +518,7 @@ def test_examples_give_answers(demo, name):
 def test_counts_on_the_demo(demo):
     c = counts(demo)
     assert (c["entities"], c["offers"], c["opportunities"], c["actions"], c["programmes"],
-            c["units"]) == (len(ENTITIES), len(all_offers()), len(ALL_OPPORTUNITIES), len(ACTIONS),
+            c["units"]) == (len(ENTITIES), len(all_offers()), len(all_opportunities()), len(ACTIONS),
                             len(PROGRAMMES), len(CITY_UNITS) + 1)
 
 
@@ -832,7 +845,7 @@ def test_indicator_queries(demo):
         if t.predicate.value == "https://schema.org/validFrom"
     ]
     assert value("indicator_offer_count", year="2015") == sum(y <= 2015 for y in valid_from)
-    issued = [(int(row[7][:4]), row[2]) for row in ALL_OPPORTUNITIES]
+    issued = [(int(row[7][:4]), row[2]) for row in all_opportunities()]
     for year in (2013, 2026, 1990):
         assert value("indicator_opportunity_count", year=str(year)) == sum(
             y == year for y, _ in issued)
@@ -848,7 +861,7 @@ def test_indicator_queries(demo):
 def test_dataset_dates(demo):
     found = {r["kind"]: r for r in rows(demo, "dataset_dates")}
     assert {k: int(r["documents"]) for k, r in found.items()} == {
-        "entity": len(ENTITIES), "opportunity": len(ALL_OPPORTUNITIES), "action": len(ACTIONS),
+        "entity": len(ENTITIES), "opportunity": len(all_opportunities()), "action": len(ACTIONS),
         "programme": len(PROGRAMMES), "unit": len(CITY_UNITS) + 1,
     }
 
