@@ -41,6 +41,8 @@ from .auth import (
     set_session_cookie,
     throttled,
 )
+from .i18n import lang as _lang
+from .i18n import t as _t
 
 bp = Blueprint("account", __name__)
 
@@ -55,14 +57,6 @@ NOTICES = {
     "enabled": ("Konto włączone.", "Account enabled."),
     "granted": ("Uprawnienie nadane.", "Entity granted."),
 }
-
-
-def _lang() -> str:
-    return g.get("lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
 
 
 def _wants_json() -> bool:

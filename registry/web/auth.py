@@ -28,6 +28,8 @@ from urllib.parse import quote
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
 
 from ..accounts import SESSION_ABSOLUTE, AccountError, Accounts, Throttled, User
+from .i18n import lang as _lang
+from .i18n import t as _t
 
 SESSION_COOKIE = "pes_session"
 CSRF_COOKIE = "pes_csrf"
@@ -108,14 +110,6 @@ def api_client() -> bool:
             or "text/html" not in request.headers.get("Accept", "")
             or request.method in ("PUT", "DELETE")
             or request.path.startswith("/api/"))
-
-
-def _lang() -> str:
-    return g.get("lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
 
 
 def unauthorized():

@@ -24,7 +24,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -35,6 +34,8 @@ from .. import editing, forms
 from ..errors import InputError, RegistryError, ValidationFailed
 from ..store import resource_iri, valid_key
 from .auth import admin_required, current_user, login_required, may_edit_entity
+from .i18n import lang as _lang
+from .i18n import t as _t
 
 bp = Blueprint("editing", __name__)
 
@@ -49,14 +50,6 @@ TITLES = {
     "unit": ("jednostkę miejską", "city unit"),
     "programme": ("program współpracy", "cooperation programme"),
 }
-
-
-def _lang() -> str:
-    return g.get("lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
 
 
 def _editor() -> editing.Editor:

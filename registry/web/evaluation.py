@@ -22,7 +22,7 @@ import datetime as dt
 import re
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 
 from .. import editing
 from ..errors import InputError, ValidationFailed
@@ -40,6 +40,8 @@ from ..evaluation import (
 )
 from ..store import resource_iri, valid_key
 from .auth import admin_required, current_user
+from .i18n import lang as _lang
+from .i18n import t as _t
 from .views import format_money, format_number
 
 bp = Blueprint("evaluation", __name__)
@@ -47,14 +49,6 @@ bp = Blueprint("evaluation", __name__)
 MAX_TITLE = 300
 MAX_NAME = 120
 ENTITY_CHOICES = 300  # up to this many entities the offer form suggests them all
-
-
-def _lang() -> str:
-    return g.get("lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
 
 
 def evaluations() -> Evaluations:

@@ -25,7 +25,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -39,6 +38,8 @@ from ..namespaces import DOCUMENT_KINDS, KINDS
 from ..store import graph_iri, resource_iri, valid_key
 from . import views
 from .auth import admin_required, current_user
+from .i18n import lang as _lang
+from .i18n import t as _t
 from .resources import LABELS, _labels, _predicate_labels, _value
 
 bp = Blueprint("history", __name__)
@@ -63,14 +64,6 @@ def _base() -> str:
     return current_app.extensions["registry.settings"].base
 
 
-def _lang() -> str:
-    return getattr(g, "lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
-
-
 def _check(kind: str, key: str) -> None:
     if kind not in KINDS or not valid_key(key):
         abort(404, description=_t(f"W rejestrze nie ma zasobu /id/{kind}/{key}.",
@@ -78,10 +71,7 @@ def _check(kind: str, key: str) -> None:
 
 
 def _offer_entity(key: str) -> str | None:
-    from ..editing import document_graph
-
-    graph = document_graph(_store(), "offer", key)
-    return graph.rsplit("/", 1)[-1] if graph else None
+    return current_app.extensions["registry.editor"].offer_entity(key)
 
 
 def _versions(kind: str, key: str) -> list[Version]:

@@ -8,6 +8,16 @@ LANGUAGES = ("pl", "en")
 COOKIE = "lang"
 
 
+def lang() -> str:
+    """The interface language of this request."""
+    return getattr(g, "lang", "pl")
+
+
+def t(pl: str, en: str) -> str:
+    """The text in the interface language of this request."""
+    return pl if lang() == "pl" else en
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def choose_language():

@@ -38,6 +38,7 @@ from ..ingest import publisher_iri
 from ..listing import LISTS, SORT_LABELS, ListResult, Params, parse_params, run_list
 from ..namespaces import VOCAB_BASE
 from ..search import LOCAL, Hit, Index, Source
+from .i18n import lang as _lang
 
 bp = Blueprint("lists", __name__)
 
@@ -52,10 +53,6 @@ def index() -> Index:
 
 def _base() -> str:
     return current_app.extensions["registry.settings"].base
-
-
-def _lang() -> str:
-    return getattr(g, "lang", "pl")
 
 
 def _sources(idx: Index | None = None) -> dict[str, Source]:

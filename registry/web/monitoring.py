@@ -18,13 +18,15 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from .. import indicators as ind
 from .. import labels, queries
 from ..namespaces import ONTOLOGY_GRAPH, QB, SCHEMA, VOCAB_BASE
 from ..store import graph_iri
 from .http import content_type
+from .i18n import lang as _lang
+from .i18n import t as _t
 from .views import format_number
 
 bp = Blueprint("monitoring", __name__)
@@ -54,14 +56,6 @@ def init_app(app: Flask) -> None:
 
 def _store():
     return current_app.extensions["registry.store"]
-
-
-def _lang() -> str:
-    return getattr(g, "lang", "pl")
-
-
-def _t(pl: str, en: str) -> str:
-    return pl if _lang() == "pl" else en
 
 
 # -- parameters -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from werkzeug.http import http_date, parse_date
 
 from ..changes import last_modified
-from ..editing import document_tag
+from ..editing import document_graph, document_tag
 from ..labels import href as term_href
 from ..namespaces import DOCUMENT_KINDS, KINDS, ONTOLOGY_GRAPH, PREFIXES
 from ..sparqlservice import OUTPUT_PREFIXES
@@ -58,16 +58,8 @@ def _check(kind: str, key: str) -> None:
 
 
 def _document_graph(kind: str, key: str) -> str | None:
-    """The named graph that holds the resource, or None when it does not exist."""
-    store, base = _store(), _base()
-    if kind in DOCUMENT_KINDS:
-        graph = graph_iri(base, kind, key)
-        return graph if store.has_graph(graph) else None
-    # An offer lives in its entity's document.
-    offer = ox.NamedNode(resource_iri(base, kind, key))
-    for q in store.raw.quads_for_pattern(offer, ox.NamedNode(OFFERED_BY), None, None):
-        return q.graph_name.value
-    return None
+    """The named graph that holds the resource (an offer: its entity's), or None."""
+    return document_graph(_store(), kind, key)
 
 
 def document_triples(kind: str, key: str) -> list[ox.Triple] | None:

@@ -36,7 +36,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     make_response,
     render_template,
     request,
@@ -47,6 +46,7 @@ from .. import config, labels
 from ..namespaces import KINDS, ONTOLOGY_GRAPH, PREFIXES, VOCAB_BASE
 from ..sparqlservice import OUTPUT_PREFIXES
 from .http import GRAPH_FORMATS, content_type, negotiate, not_modified, prefers_html
+from .i18n import lang as _lang
 
 log = logging.getLogger(__name__)
 
@@ -432,10 +432,6 @@ def _short(text: str) -> str:
 def _formats(path: str) -> list[dict]:
     return [{"ext": ext, "href": f"{path}.{ext}", "media": MEDIA[ext], "name": FORMAT_NAMES[ext]}
             for ext in RDF_FORMATS]
-
-
-def _lang() -> str:
-    return getattr(g, "lang", "pl")
 
 
 def _base() -> str:
